@@ -1,0 +1,200 @@
+package netspec
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+)
+
+// Prefix lengths AWS accepts for a VPC's or a subnet's IPv4 block.
+const (
+	minPrefixBits = 16
+	maxPrefixBits = 28
+	// adminMinBits keeps an SSH allow-list from being the world in disguise (0.0.0.0/1 and 128.0.0.0/1).
+	adminMinBits = 8
+)
+
+var (
+	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	azPattern     = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-[0-9]+)([a-z])$`)
+)
+
+// FieldError is one invalid setting: the key that holds it, the value, and what is wrong or allowed.
+type FieldError struct {
+	Key     string
+	Value   string
+	Problem string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s: %q %s", e.Key, e.Value, e.Problem)
+}
+
+// Validate checks that the spec can be deployed. Keys in the errors are the stack-config key names with
+// keyPrefix in front (the project namespace, "tastylog:"), except the region, which is always "aws:region".
+// Every problem is reported, not only the first.
+func (s Spec) Validate(keyPrefix string) error {
+	v := validator{prefix: keyPrefix}
+	v.region(s.Region)
+	vpc, vpcOK := v.vpcCidr(s.VpcCidr)
+	v.zones(s.Region, s.AvailabilityZones)
+	v.subnets(s.Subnets, len(s.AvailabilityZones), vpc, vpcOK)
+	v.nat(s.NatStrategy, s.VpcEndpoints)
+	v.adminCidrs(s.AdminCidrs)
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	prefix string
+	errs   []error
+}
+
+func (v *validator) fail(key, value, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{Key: key, Value: value, Problem: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) region(region string) {
+	if !regionPattern.MatchString(region) {
+		v.fail("aws:region", region, "is not an AWS region name; want one such as ap-northeast-1")
+	}
+}
+
+func (v *validator) vpcCidr(cidr string) (netip.Prefix, bool) {
+	key := v.prefix + "vpcCidr"
+	p, err := ParseNetwork(cidr)
+	if err != nil {
+		v.fail(key, cidr, "%v; want an IPv4 network such as 192.168.0.0/20", err)
+		return p, false
+	}
+	if p.Bits() < minPrefixBits || p.Bits() > maxPrefixBits {
+		v.fail(key, cidr, "has prefix length /%d; AWS allows /%d to /%d for a VPC", p.Bits(), minPrefixBits, maxPrefixBits)
+		return p, false
+	}
+	return p, true
+}
+
+func (v *validator) zones(region string, zones []string) {
+	key := v.prefix + "availabilityZones"
+	if len(zones) < 2 {
+		v.fail(key, fmt.Sprint(zones), "lists %d AZ(s); at least 2 are needed (the load balancer and a Multi-AZ database span two)", len(zones))
+	}
+	for i, az := range zones {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		m := azPattern.FindStringSubmatch(az)
+		switch {
+		case m == nil:
+			v.fail(k, az, "is not an availability zone name; want one such as %sa", region)
+		case m[1] != region:
+			v.fail(k, az, "is not in region %q (aws:region); want a zone such as %sa", region, region)
+		case slices.Index(zones, az) != i:
+			v.fail(k, az, "is listed twice; each AZ may appear once")
+		}
+	}
+}
+
+type namedNet struct {
+	key    string
+	prefix netip.Prefix
+}
+
+func (v *validator) subnets(s Subnets, zoneCount int, vpc netip.Prefix, vpcOK bool) {
+	var all []namedNet
+	for _, tier := range Tiers {
+		key := fmt.Sprintf("%ssubnets.%s", v.prefix, tier)
+		cidrs := s.Of(tier)
+		if len(cidrs) != zoneCount {
+			v.fail(key, fmt.Sprint(cidrs), "has %d subnet(s); want exactly one per availability zone (%d)", len(cidrs), zoneCount)
+		}
+		for i, cidr := range cidrs {
+			k := fmt.Sprintf("%s[%d]", key, i)
+			p, err := ParseNetwork(cidr)
+			if err != nil {
+				v.fail(k, cidr, "%v; want an IPv4 network such as 192.168.1.0/24", err)
+				continue
+			}
+			if p.Bits() < minPrefixBits || p.Bits() > maxPrefixBits {
+				v.fail(k, cidr, "has prefix length /%d; AWS allows /%d to /%d for a subnet", p.Bits(), minPrefixBits, maxPrefixBits)
+				continue
+			}
+			if vpcOK && !Within(vpc, p) {
+				v.fail(k, cidr, "is outside the VPC %s (%svpcCidr)", vpc, v.prefix)
+				continue
+			}
+			for _, other := range all {
+				if other.prefix.Overlaps(p) {
+					v.fail(k, cidr, "overlaps %s (%s); subnets must not overlap", other.prefix, other.key)
+				}
+			}
+			all = append(all, namedNet{key: k, prefix: p})
+		}
+	}
+}
+
+func (v *validator) nat(strategy NatStrategy, endpoints []string) {
+	if !slices.Contains(NatStrategies, strategy) {
+		v.fail(v.prefix+"natStrategy", string(strategy), "is not a NAT strategy; allowed: %s", quoted(NatStrategies))
+	}
+	key := v.prefix + "vpcEndpoints"
+	for i, e := range endpoints {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		switch {
+		case !slices.Contains(InterfaceEndpoints, e):
+			v.fail(k, e, "is not an endpoint this stack can create; allowed: %s", quoted(InterfaceEndpoints))
+		case slices.Index(endpoints, e) != i:
+			v.fail(k, e, "is listed twice; each endpoint may appear once")
+		}
+	}
+	if strategy != NatNone {
+		return
+	}
+	var missing []string
+	for _, e := range EndpointsWithoutNat {
+		if !slices.Contains(endpoints, e) {
+			missing = append(missing, e)
+		}
+	}
+	if len(missing) > 0 {
+		v.fail(v.prefix+"natStrategy", string(strategy),
+			"leaves the app servers without a way to reach Session Manager and CloudWatch Logs; "+
+				"set %snatStrategy to \"single\" or \"perAz\", or add %s to %svpcEndpoints",
+			v.prefix, quoted(missing), v.prefix)
+	}
+}
+
+func (v *validator) adminCidrs(cidrs []string) {
+	key := v.prefix + "adminCidrs"
+	for i, cidr := range cidrs {
+		k := fmt.Sprintf("%s[%d]", key, i)
+		p, err := ParseNetwork(cidr)
+		switch {
+		case err != nil:
+			v.fail(k, cidr, "%v; want an IPv4 network such as 203.0.113.0/24", err)
+		case p.Bits() == 0:
+			v.fail(k, cidr, "would open SSH to the whole internet; list your office or VPN ranges, or leave %s empty and use Session Manager", key)
+		case p.Bits() < adminMinBits:
+			v.fail(k, cidr, "is too broad for SSH access; allowed prefix lengths are /%d to /32", adminMinBits)
+		case slices.Index(cidrs, cidr) != i:
+			v.fail(k, cidr, "is listed twice; each CIDR may appear once")
+		}
+	}
+}
+
+// ParseNetwork parses an IPv4 CIDR block that is written as its network address (192.168.1.0/24, not
+// 192.168.1.7/24): AWS rejects or silently rewrites the latter, and the rewrite hides typos.
+func ParseNetwork(cidr string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !p.Addr().Is4() {
+		return netip.Prefix{}, errors.New("is not an IPv4 CIDR block")
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("is not a network address (did you mean %s?)", p.Masked())
+	}
+	return p, nil
+}
+
+// Within reports whether inner lies entirely inside outer.
+func Within(outer, inner netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}

@@ -1,0 +1,122 @@
+package stackconfig
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tastylog/infra/internal/netspec"
+)
+
+// lookup serves config from a map of fully qualified keys.
+func lookup(values map[string]string) Lookup {
+	return func(key string) (string, bool) {
+		v, ok := values[key]
+		return v, ok
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := Load("tastylog", "dev", lookup(nil))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if cfg.Env != "dev" || cfg.NamePrefix() != "tastylog-dev" {
+		t.Errorf("Env, NamePrefix = %q, %q; want dev, tastylog-dev", cfg.Env, cfg.NamePrefix())
+	}
+	if !reflect.DeepEqual(cfg.Network, netspec.Default()) {
+		t.Errorf("Network = %+v\nwant the defaults %+v", cfg.Network, netspec.Default())
+	}
+}
+
+func TestLoadReadsEveryKey(t *testing.T) {
+	cfg, err := Load("tastylog", "alice", lookup(map[string]string{
+		"aws:region":                 "us-west-2",
+		"tastylog:env":               "stg",
+		"tastylog:allowedAccountIds": `["123456789012"]`,
+		"tastylog:vpcCidr":           "10.10.0.0/16",
+		"tastylog:availabilityZones": `["us-west-2a","us-west-2b"]`,
+		"tastylog:subnets":           `{"public":["10.10.0.0/24","10.10.1.0/24"],"private":["10.10.2.0/24","10.10.3.0/24"],"db":["10.10.4.0/24","10.10.5.0/24"]}`,
+		"tastylog:natStrategy":       "none",
+		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs"]`,
+		"tastylog:adminCidrs":        `["203.0.113.0/24"]`,
+	}))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	want := &Config{
+		Project:           "tastylog",
+		Env:               "stg",
+		AllowedAccountIds: []string{"123456789012"},
+		Network: netspec.Spec{
+			Region:            "us-west-2",
+			VpcCidr:           "10.10.0.0/16",
+			AvailabilityZones: []string{"us-west-2a", "us-west-2b"},
+			Subnets: netspec.Subnets{
+				Public:  []string{"10.10.0.0/24", "10.10.1.0/24"},
+				Private: []string{"10.10.2.0/24", "10.10.3.0/24"},
+				Db:      []string{"10.10.4.0/24", "10.10.5.0/24"},
+			},
+			NatStrategy:  netspec.NatNone,
+			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs"},
+			AdminCidrs:   []string{"203.0.113.0/24"},
+		},
+	}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("Load() = %+v\nwant %+v", cfg, want)
+	}
+}
+
+func TestLoadSubnetsOverridesOnlyTheTiersGiven(t *testing.T) {
+	cfg, err := Load("tastylog", "dev", lookup(map[string]string{
+		"tastylog:subnets": `{"db":["192.168.10.0/24","192.168.11.0/24"]}`,
+	}))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if got := cfg.Network.Subnets; !reflect.DeepEqual(got.Public, netspec.Default().Subnets.Public) ||
+		!reflect.DeepEqual(got.Db, []string{"192.168.10.0/24", "192.168.11.0/24"}) {
+		t.Errorf("Subnets = %+v, want default public and private, db 192.168.10.0/24, 192.168.11.0/24", got)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	cases := []struct {
+		name   string
+		values map[string]string
+		want   string
+	}{
+		{"UnknownSubnetTier", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"privte":["192.168.3.0/24"]}`},
+			`tastylog:subnets.privte: "[\"192.168.3.0/24\"]" is under an unknown key "privte"; allowed keys: db, private, public`},
+		{"SubnetsNotAnObject", map[string]string{"tastylog:subnets": `["192.168.1.0/24"]`},
+			`tastylog:subnets: "[\"192.168.1.0/24\"]" is not an object`},
+		{"SubnetTierNotAList", map[string]string{"tastylog:subnets": `{"public":"192.168.1.0/24"}`},
+			`tastylog:subnets: "{\"public\":\"192.168.1.0/24\"}" does not fit the expected shape`},
+		{"ArrayKeyNotAList", map[string]string{"tastylog:availabilityZones": "ap-northeast-1a"},
+			`tastylog:availabilityZones: "ap-northeast-1a" is not a list of strings`},
+		{"BadEnvName", map[string]string{"tastylog:env": "Prod_1"},
+			`tastylog:env: "Prod_1" is not a valid environment name`},
+		{"BadAccountId", map[string]string{"tastylog:allowedAccountIds": `["1234"]`},
+			`tastylog:allowedAccountIds[0]: "1234" is not an AWS account id; want 12 digits`},
+		{"NetworkRulesApply", map[string]string{"tastylog:natStrategy": "nat"},
+			`tastylog:natStrategy: "nat" is not a NAT strategy`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("tastylog", "dev", lookup(tc.values))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load() error = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestEnvDefaultsToStackName(t *testing.T) {
+	cfg, err := Load("tastylog", "prod", lookup(map[string]string{"tastylog:env": ""}))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if cfg.Env != "prod" {
+		t.Errorf("Env = %q, want the stack name prod", cfg.Env)
+	}
+}

@@ -1,0 +1,95 @@
+package testkit
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Input returns an input as plain Go values (string, float64, bool, []any, map[string]any), unwrapping
+// secrets; nil when unset or unknown.
+func (r *Resource) Input(key string) any {
+	return plain(r.Inputs[resource.PropertyKey(key)])
+}
+
+// Str returns a string input, or "" when unset or not a string.
+func (r *Resource) Str(key string) string {
+	s, _ := r.Input(key).(string)
+	return s
+}
+
+// Bool returns a boolean input, or false.
+func (r *Resource) Bool(key string) bool {
+	b, _ := r.Input(key).(bool)
+	return b
+}
+
+// Int returns a number input as an int, or 0.
+func (r *Resource) Int(key string) int {
+	f, _ := r.Input(key).(float64)
+	return int(f)
+}
+
+// Strings returns a list-of-strings input, or nil.
+func (r *Resource) Strings(key string) []string {
+	list, _ := r.Input(key).([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Objects returns a list-of-objects input (inline rules, blocks), or nil.
+func (r *Resource) Objects(key string) []map[string]any {
+	list, _ := r.Input(key).([]any)
+	var out []map[string]any
+	for _, v := range list {
+		if m, ok := v.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Tag returns one tag of the resource's tags input.
+func (r *Resource) Tag(key string) string {
+	tags, _ := r.Input("tags").(map[string]any)
+	s, _ := tags[key].(string)
+	return s
+}
+
+// IsSecret reports whether an input was registered as a secret.
+func (r *Resource) IsSecret(key string) bool {
+	v, ok := r.Inputs[resource.PropertyKey(key)]
+	return ok && v.ContainsSecrets()
+}
+
+func plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsNull(), v.IsComputed():
+		return nil
+	case v.IsSecret():
+		return plain(v.SecretValue().Element)
+	case v.IsOutput():
+		if !v.OutputValue().Known {
+			return nil
+		}
+		return plain(v.OutputValue().Element)
+	case v.IsArray():
+		out := []any{}
+		for _, e := range v.ArrayValue() {
+			out = append(out, plain(e))
+		}
+		return out
+	case v.IsObject():
+		out := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			out[string(k)] = plain(e)
+		}
+		return out
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	}
+	return v.V
+}

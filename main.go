@@ -1,0 +1,86 @@
+// Command tastylog is the Pulumi program that builds the tastylog web application's AWS architecture, one
+// stack per environment. It loads and validates the stack config, creates the providers, and composes one
+// component per layer.
+package main
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/stackconfig"
+	"github.com/tastylog/infra/network"
+)
+
+func main() {
+	pulumi.Run(run)
+}
+
+func run(ctx *pulumi.Context) error {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	providers, err := newProviders(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := checkZones(ctx, cfg, providers.app); err != nil {
+		return err
+	}
+
+	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network},
+		pulumi.Providers(providers.app))
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("region", pulumi.String(cfg.Region()))
+	ctx.Export("availabilityZones", net.AvailabilityZones)
+	ctx.Export("vpcId", net.VpcId)
+	ctx.Export("vpcCidr", net.VpcCidr)
+	ctx.Export("publicSubnetIds", net.PublicSubnetIds)
+	ctx.Export("privateSubnetIds", net.PrivateSubnetIds)
+	ctx.Export("dbSubnetIds", net.DbSubnetIds)
+	ctx.Export("webSecurityGroupId", net.WebSecurityGroupId)
+	ctx.Export("appSecurityGroupId", net.AppSecurityGroupId)
+	ctx.Export("dbSecurityGroupId", net.DbSecurityGroupId)
+	ctx.Export("opmngSecurityGroupId", net.OpmngSecurityGroupId)
+	ctx.Export("publicRouteTableId", net.PublicRouteTableId)
+	ctx.Export("privateRouteTableIds", net.PrivateRouteTableIds)
+	ctx.Export("dbRouteTableId", net.DbRouteTableId)
+	ctx.Export("natPublicIps", net.NatPublicIps)
+	return nil
+}
+
+// providers are the explicit AWS providers every layer uses; the default provider is disabled in
+// Pulumi.yaml, so a resource that forgets its provider fails loudly instead of landing in some other region.
+type providers struct {
+	// app is the application region's provider.
+	app *aws.Provider
+	// usEast1 serves what AWS requires in us-east-1: CloudFront's certificate, its metrics and alarms.
+	usEast1 *aws.Provider
+}
+
+func newProviders(ctx *pulumi.Context, cfg *stackconfig.Config) (*providers, error) {
+	tags := &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+		"Project":   pulumi.String(cfg.Project),
+		"Env":       pulumi.String(cfg.Env),
+		"ManagedBy": pulumi.String("pulumi"),
+	}}
+	newProvider := func(name, region string) (*aws.Provider, error) {
+		args := &aws.ProviderArgs{Region: pulumi.String(region), DefaultTags: tags}
+		if len(cfg.AllowedAccountIds) > 0 {
+			args.AllowedAccountIds = pulumi.ToStringArray(cfg.AllowedAccountIds)
+		}
+		return aws.NewProvider(ctx, name, args)
+	}
+	app, err := newProvider("aws-app", cfg.Region())
+	if err != nil {
+		return nil, err
+	}
+	usEast1, err := newProvider("aws-us-east-1", "us-east-1")
+	if err != nil {
+		return nil, err
+	}
+	return &providers{app: app, usEast1: usEast1}, nil
+}

@@ -1,0 +1,95 @@
+package network
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/netspec"
+)
+
+// aclRule is one network ACL entry. ACLs are stateless, so each tier admits the return traffic of what it
+// starts (the ephemeral ports) as well as what it serves.
+type aclRule struct {
+	RuleNo   int
+	Protocol string // "tcp" or "-1" (all)
+	From, To int
+	Cidr     string
+}
+
+const (
+	ephemeralFrom = 1024
+	ephemeralTo   = 65535
+)
+
+// aclRules returns the ingress and egress entries of one tier. Security groups do the fine-grained work;
+// the ACLs are the coarse second wall: the internet reaches only 80/443 of the public tier, the db tier
+// talks to nothing but the app subnets (and itself, for Multi-AZ and replicas).
+func aclRules(spec netspec.Spec, tier netspec.Tier) (ingress, egress []aclRule) {
+	vpcAll := aclRule{Protocol: "-1", Cidr: spec.VpcCidr}
+	worldAll := aclRule{Protocol: "-1", Cidr: anywhere}
+	worldEphemeral := aclRule{Protocol: "tcp", From: ephemeralFrom, To: ephemeralTo, Cidr: anywhere}
+	switch tier {
+	case netspec.TierPublic:
+		ingress = numbered(100,
+			aclRule{Protocol: "tcp", From: portHTTPS, To: portHTTPS, Cidr: anywhere},
+			aclRule{Protocol: "tcp", From: portHTTP, To: portHTTP, Cidr: anywhere},
+			worldEphemeral, // replies to the NAT gateways and the load balancer
+			vpcAll,         // app traffic on its way out through NAT
+		)
+		egress = numbered(100, worldAll)
+	case netspec.TierPrivate:
+		ingress = numbered(100, vpcAll, worldEphemeral) // replies through NAT and from S3
+		egress = numbered(100, worldAll)
+	case netspec.TierDb:
+		for _, cidr := range spec.Subnets.Private {
+			ingress = append(ingress, aclRule{Protocol: "tcp", From: portMySQL, To: portMySQL, Cidr: cidr})
+			egress = append(egress, aclRule{Protocol: "tcp", From: ephemeralFrom, To: ephemeralTo, Cidr: cidr})
+		}
+		for _, cidr := range spec.Subnets.Db {
+			ingress = append(ingress, aclRule{Protocol: "-1", Cidr: cidr})
+			egress = append(egress, aclRule{Protocol: "-1", Cidr: cidr})
+		}
+		ingress, egress = numbered(100, ingress...), numbered(100, egress...)
+	}
+	return ingress, egress
+}
+
+// numbered gives rules the numbers start, start+10, ... in order.
+func numbered(start int, rules ...aclRule) []aclRule {
+	for i := range rules {
+		rules[i].RuleNo = start + 10*i
+	}
+	return rules
+}
+
+// buildNetworkAcls creates one ACL per tier, associated with that tier's subnets.
+func (b *builder) buildNetworkAcls() error {
+	for _, tier := range netspec.Tiers {
+		ingress, egress := aclRules(b.spec, tier)
+		in := ec2.NetworkAclIngressArray{}
+		for _, r := range ingress {
+			in = append(in, ec2.NetworkAclIngressArgs{
+				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String("allow"), Protocol: pulumi.String(r.Protocol),
+				FromPort: pulumi.Int(r.From), ToPort: pulumi.Int(r.To), CidrBlock: pulumi.String(r.Cidr),
+			})
+		}
+		out := ec2.NetworkAclEgressArray{}
+		for _, r := range egress {
+			out = append(out, ec2.NetworkAclEgressArgs{
+				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String("allow"), Protocol: pulumi.String(r.Protocol),
+				FromPort: pulumi.Int(r.From), ToPort: pulumi.Int(r.To), CidrBlock: pulumi.String(r.Cidr),
+			})
+		}
+		name := b.name + "-" + string(tier) + "-nacl"
+		if _, err := ec2.NewNetworkAcl(b.ctx, name, &ec2.NetworkAclArgs{
+			VpcId:     b.vpc.ID(),
+			SubnetIds: subnetIDs(b.subnets[tier]),
+			Ingress:   in,
+			Egress:    out,
+			Tags:      nameTags(name),
+		}, b.opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

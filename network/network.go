@@ -1,0 +1,186 @@
+// Package network builds the VPC of one stack: subnets in three tiers per AZ, routing and NAT, VPC
+// endpoints, network ACLs and the security-group chain web -> app -> db.
+package network
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/netspec"
+)
+
+// Type is the component's type token. Changing it renames every child's URN: ship pulumi.Aliases with it.
+const Type = "tastylog:index:Network"
+
+// Args configures the network. Everything here decides which resources exist, so it is plain Go values.
+type Args struct {
+	netspec.Spec
+}
+
+// Network is the VPC and what the other layers need of it. Lists are in the order of AvailabilityZones.
+type Network struct {
+	pulumi.ResourceState
+
+	VpcId   pulumi.IDOutput
+	VpcCidr pulumi.StringOutput
+	// AvailabilityZones is the AZ list every per-AZ output follows.
+	AvailabilityZones pulumi.StringArrayOutput
+
+	PublicSubnetIds  pulumi.StringArrayOutput
+	PrivateSubnetIds pulumi.StringArrayOutput
+	DbSubnetIds      pulumi.StringArrayOutput
+
+	WebSecurityGroupId   pulumi.IDOutput
+	AppSecurityGroupId   pulumi.IDOutput
+	DbSecurityGroupId    pulumi.IDOutput
+	OpmngSecurityGroupId pulumi.IDOutput
+
+	PublicRouteTableId   pulumi.IDOutput
+	PrivateRouteTableIds pulumi.StringArrayOutput
+	DbRouteTableId       pulumi.IDOutput
+
+	// S3PrefixListId is the S3 gateway endpoint's prefix list, for egress rules to S3.
+	S3PrefixListId pulumi.StringOutput
+	// NatPublicIps are the addresses app-server traffic leaves from (empty with natStrategy none).
+	NatPublicIps pulumi.StringArrayOutput
+}
+
+// builder carries what the per-concept files build, in the order New calls them.
+type builder struct {
+	ctx  *pulumi.Context
+	name string
+	spec netspec.Spec
+	opts []pulumi.ResourceOption
+
+	vpc            *ec2.Vpc
+	igw            *ec2.InternetGateway
+	subnets        map[netspec.Tier][]*ec2.Subnet
+	natGateways    map[string]*ec2.NatGateway
+	natEips        []*ec2.Eip
+	publicRT       *ec2.RouteTable
+	privateRTs     []*ec2.RouteTable
+	dbRT           *ec2.RouteTable
+	s3Endpoint     *ec2.VpcEndpoint
+	endpointSG     *ec2.SecurityGroup
+	securityGroups map[string]*ec2.SecurityGroup
+}
+
+// New builds the network named name (the {project}-{env} prefix of every child's name).
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Network, error) {
+	if args == nil {
+		return nil, fmt.Errorf("network: args are required")
+	}
+	if err := args.Validate(""); err != nil {
+		return nil, fmt.Errorf("network: invalid args: %w", err)
+	}
+	component := &Network{}
+	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	b := &builder{ctx: ctx, name: name, spec: args.Spec, opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
+
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"vpc", b.buildVpc},
+		{"subnets", b.buildSubnets},
+		{"nat", b.buildNat},
+		{"route tables", b.buildRouteTables},
+		{"security groups", b.buildSecurityGroups},
+		{"endpoints", b.buildEndpoints},
+		{"security group rules", b.buildSecurityGroupRules},
+		{"network acls", b.buildNetworkAcls},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("network: %s: %w", s.what, err)
+		}
+	}
+
+	b.export(component)
+	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+		"vpcId":                component.VpcId,
+		"vpcCidr":              component.VpcCidr,
+		"availabilityZones":    component.AvailabilityZones,
+		"publicSubnetIds":      component.PublicSubnetIds,
+		"privateSubnetIds":     component.PrivateSubnetIds,
+		"dbSubnetIds":          component.DbSubnetIds,
+		"webSecurityGroupId":   component.WebSecurityGroupId,
+		"appSecurityGroupId":   component.AppSecurityGroupId,
+		"dbSecurityGroupId":    component.DbSecurityGroupId,
+		"opmngSecurityGroupId": component.OpmngSecurityGroupId,
+		"publicRouteTableId":   component.PublicRouteTableId,
+		"privateRouteTableIds": component.PrivateRouteTableIds,
+		"dbRouteTableId":       component.DbRouteTableId,
+		"s3PrefixListId":       component.S3PrefixListId,
+		"natPublicIps":         component.NatPublicIps,
+	}); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	return component, nil
+}
+
+func (b *builder) export(n *Network) {
+	n.VpcId = b.vpc.ID()
+	n.VpcCidr = b.vpc.CidrBlock
+	n.AvailabilityZones = pulumi.ToStringArray(b.spec.AvailabilityZones).ToStringArrayOutput()
+	n.PublicSubnetIds = subnetIDs(b.subnets[netspec.TierPublic])
+	n.PrivateSubnetIds = subnetIDs(b.subnets[netspec.TierPrivate])
+	n.DbSubnetIds = subnetIDs(b.subnets[netspec.TierDb])
+	n.WebSecurityGroupId = b.securityGroups[sgWeb].ID()
+	n.AppSecurityGroupId = b.securityGroups[sgApp].ID()
+	n.DbSecurityGroupId = b.securityGroups[sgDb].ID()
+	n.OpmngSecurityGroupId = b.securityGroups[sgOpmng].ID()
+	n.PublicRouteTableId = b.publicRT.ID()
+	n.DbRouteTableId = b.dbRT.ID()
+	n.S3PrefixListId = b.s3Endpoint.PrefixListId
+
+	privateRTs := make(pulumi.StringArray, len(b.privateRTs))
+	for i, rt := range b.privateRTs {
+		privateRTs[i] = rt.ID().ToStringOutput()
+	}
+	n.PrivateRouteTableIds = privateRTs.ToStringArrayOutput()
+
+	ips := pulumi.StringArray{}
+	for _, eip := range b.natEips {
+		ips = append(ips, eip.PublicIp)
+	}
+	n.NatPublicIps = ips.ToStringArrayOutput()
+}
+
+func subnetIDs(subnets []*ec2.Subnet) pulumi.StringArrayOutput {
+	ids := make(pulumi.StringArray, len(subnets))
+	for i, s := range subnets {
+		ids[i] = s.ID().ToStringOutput()
+	}
+	return ids.ToStringArrayOutput()
+}
+
+// with returns the component's child options plus extra ones, without sharing b.opts' backing array.
+func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(slices.Clone(b.opts), extra...)
+}
+
+// subnetName is the seed name of a subnet: tastylog-dev-public-subnet-1a.
+func (b *builder) subnetName(tier netspec.Tier, az string) string {
+	return azName(b.name+"-"+string(tier)+"-subnet", az)
+}
+
+// subnetIn returns the subnet of tier in az.
+func (b *builder) subnetIn(tier netspec.Tier, az string) *ec2.Subnet {
+	return b.subnets[tier][slices.Index(b.spec.AvailabilityZones, az)]
+}
+
+// nameTags returns the Name tag; Project, Env and ManagedBy come from the provider's default tags.
+func nameTags(name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(name)}
+}
+
+// azName returns the child name for one AZ: tastylog-dev-private-rt + ap-northeast-1a -> tastylog-dev-private-rt-1a.
+func azName(base, az string) string {
+	return base + "-" + netspec.AZSuffix(az)
+}

@@ -1,0 +1,178 @@
+package network
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/netspec"
+)
+
+// The security groups, by their short name in the seed: tastylog-dev-web-sg and so on.
+const (
+	sgWeb      = "web"
+	sgApp      = "app"
+	sgDb       = "db"
+	sgOpmng    = "opmng"
+	sgEndpoint = "vpce"
+)
+
+// Ports of the application contract.
+const (
+	portHTTP  = 80
+	portHTTPS = 443
+	portSSH   = 22
+	portApp   = 3000
+	portMySQL = 3306
+)
+
+// Peer kinds a rule can name.
+const (
+	peerGroup      = "sg"
+	peerCidr       = "cidr"
+	peerPrefixList = "pl"
+)
+
+// sgRule is one security-group rule as data: the matrix the tests read and the resources built from it.
+type sgRule struct {
+	Group   string // short name of the group the rule belongs to
+	Ingress bool
+	Port    int
+	// PeerKind is peerGroup (Peer is a group's short name), peerCidr (an IPv4 CIDR) or peerPrefixList
+	// (Peer is "s3", the S3 gateway endpoint's prefix list).
+	PeerKind    string
+	Peer        string
+	Description string
+}
+
+// key is the rule's stable logical-name suffix: web-sg-in-443-world, app-sg-out-3306-db-sg.
+func (r sgRule) key() string {
+	dir := "out"
+	if r.Ingress {
+		dir = "in"
+	}
+	peer := r.Peer
+	switch {
+	case r.PeerKind == peerGroup:
+		peer += "-sg"
+	case r.Peer == anywhere:
+		peer = "world"
+	case r.PeerKind == peerCidr:
+		peer = strings.NewReplacer(".", "-", "/", "-").Replace(peer)
+	}
+	return fmt.Sprintf("%s-sg-%s-%d-%s", r.Group, dir, r.Port, peer)
+}
+
+var groupDescriptions = map[string]string{
+	sgWeb:      "Load balancer: HTTP and HTTPS in, app port out to the app servers",
+	sgApp:      "App servers: app port from the load balancer, MySQL to the database, HTTPS to AWS APIs",
+	sgDb:       "Database: MySQL from the app servers only",
+	sgOpmng:    "Operations access: no ingress unless adminCidrs opens SSH; Session Manager needs none",
+	sgEndpoint: "Interface VPC endpoints: HTTPS from the app servers",
+}
+
+// groups lists the groups the spec needs, in creation order.
+func groups(spec netspec.Spec) []string {
+	g := []string{sgWeb, sgApp, sgDb, sgOpmng}
+	if len(spec.VpcEndpoints) > 0 {
+		g = append(g, sgEndpoint)
+	}
+	return g
+}
+
+// rules is the whole security-group graph of the spec. World ingress exists only on the web group.
+func rules(spec netspec.Spec) []sgRule {
+	r := []sgRule{
+		{sgWeb, true, portHTTPS, peerCidr, anywhere, "HTTPS from the internet"},
+		{sgWeb, true, portHTTP, peerCidr, anywhere, "HTTP from the internet, redirected or forwarded by the listener"},
+		{sgWeb, false, portApp, peerGroup, sgApp, "App port to the app servers"},
+
+		{sgApp, true, portApp, peerGroup, sgWeb, "App port from the load balancer"},
+		{sgApp, false, portMySQL, peerGroup, sgDb, "MySQL to the database"},
+		{sgApp, false, portHTTPS, peerPrefixList, "s3", "HTTPS to S3 through the gateway endpoint: artifacts, package mirrors"},
+		{sgApp, false, portHTTP, peerPrefixList, "s3", "HTTP to S3 through the gateway endpoint: package mirrors"},
+
+		{sgDb, true, portMySQL, peerGroup, sgApp, "MySQL from the app servers"},
+	}
+	if spec.NatStrategy != netspec.NatNone {
+		r = append(r, sgRule{sgApp, false, portHTTPS, peerCidr, anywhere, "HTTPS through NAT to AWS APIs: SSM, CloudWatch"})
+	}
+	if len(spec.VpcEndpoints) > 0 {
+		r = append(r,
+			sgRule{sgApp, false, portHTTPS, peerGroup, sgEndpoint, "HTTPS to the interface VPC endpoints"},
+			sgRule{sgEndpoint, true, portHTTPS, peerGroup, sgApp, "HTTPS from the app servers"},
+		)
+	}
+	for _, cidr := range spec.AdminCidrs {
+		r = append(r, sgRule{sgOpmng, true, portSSH, peerCidr, cidr, "SSH from an admin network in adminCidrs"})
+	}
+	return r
+}
+
+// buildSecurityGroups creates the groups with no inline rules: the provider then strips AWS's default
+// allow-all egress, and every rule is its own resource (buildSecurityGroupRules) with a description.
+func (b *builder) buildSecurityGroups() error {
+	b.securityGroups = map[string]*ec2.SecurityGroup{}
+	for _, g := range groups(b.spec) {
+		name := b.name + "-" + g + "-sg"
+		sg, err := ec2.NewSecurityGroup(b.ctx, name, &ec2.SecurityGroupArgs{
+			VpcId:       b.vpc.ID(),
+			Description: pulumi.String(groupDescriptions[g]),
+			Tags:        nameTags(name),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		b.securityGroups[g] = sg
+	}
+	return nil
+}
+
+func (b *builder) buildSecurityGroupRules() error {
+	for _, r := range rules(b.spec) {
+		name := b.name + "-" + r.key()
+		sg := b.securityGroups[r.Group].ID()
+		var cidr, prefixList, group pulumi.StringPtrInput
+		switch r.PeerKind {
+		case peerCidr:
+			cidr = pulumi.String(r.Peer)
+		case peerPrefixList:
+			prefixList = b.s3Endpoint.PrefixListId
+		case peerGroup:
+			group = b.securityGroups[r.Peer].ID()
+		}
+		var err error
+		if r.Ingress {
+			_, err = vpc.NewSecurityGroupIngressRule(b.ctx, name, &vpc.SecurityGroupIngressRuleArgs{
+				SecurityGroupId:           sg,
+				IpProtocol:                pulumi.String("tcp"),
+				FromPort:                  pulumi.Int(r.Port),
+				ToPort:                    pulumi.Int(r.Port),
+				CidrIpv4:                  cidr,
+				PrefixListId:              prefixList,
+				ReferencedSecurityGroupId: group,
+				Description:               pulumi.String(r.Description),
+				Tags:                      nameTags(name),
+			}, b.opts...)
+		} else {
+			_, err = vpc.NewSecurityGroupEgressRule(b.ctx, name, &vpc.SecurityGroupEgressRuleArgs{
+				SecurityGroupId:           sg,
+				IpProtocol:                pulumi.String("tcp"),
+				FromPort:                  pulumi.Int(r.Port),
+				ToPort:                    pulumi.Int(r.Port),
+				CidrIpv4:                  cidr,
+				PrefixListId:              prefixList,
+				ReferencedSecurityGroupId: group,
+				Description:               pulumi.String(r.Description),
+				Tags:                      nameTags(name),
+			}, b.opts...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -16,40 +16,53 @@ func main() {
 }
 
 func run(ctx *pulumi.Context) error {
-	cfg, err := loadConfig(ctx)
+	outputs, err := program(ctx)
 	if err != nil {
 		return err
+	}
+	for name, value := range outputs {
+		ctx.Export(name, value)
+	}
+	return nil
+}
+
+// program builds the stack and returns its outputs.
+func program(ctx *pulumi.Context) (pulumi.Map, error) {
+	cfg, err := loadConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
 	providers, err := newProviders(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkZones(ctx, cfg, providers.app); err != nil {
-		return err
+		return nil, err
 	}
 
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network},
 		pulumi.Providers(providers.app))
 	if err != nil {
-		return err
+		return nil, err
 	}
 
-	ctx.Export("region", pulumi.String(cfg.Region()))
-	ctx.Export("availabilityZones", net.AvailabilityZones)
-	ctx.Export("vpcId", net.VpcId)
-	ctx.Export("vpcCidr", net.VpcCidr)
-	ctx.Export("publicSubnetIds", net.PublicSubnetIds)
-	ctx.Export("privateSubnetIds", net.PrivateSubnetIds)
-	ctx.Export("dbSubnetIds", net.DbSubnetIds)
-	ctx.Export("webSecurityGroupId", net.WebSecurityGroupId)
-	ctx.Export("appSecurityGroupId", net.AppSecurityGroupId)
-	ctx.Export("dbSecurityGroupId", net.DbSecurityGroupId)
-	ctx.Export("opmngSecurityGroupId", net.OpmngSecurityGroupId)
-	ctx.Export("publicRouteTableId", net.PublicRouteTableId)
-	ctx.Export("privateRouteTableIds", net.PrivateRouteTableIds)
-	ctx.Export("dbRouteTableId", net.DbRouteTableId)
-	ctx.Export("natPublicIps", net.NatPublicIps)
-	return nil
+	return pulumi.Map{
+		"region":               pulumi.String(cfg.Region()),
+		"availabilityZones":    net.AvailabilityZones,
+		"vpcId":                net.VpcId,
+		"vpcCidr":              net.VpcCidr,
+		"publicSubnetIds":      net.PublicSubnetIds,
+		"privateSubnetIds":     net.PrivateSubnetIds,
+		"dbSubnetIds":          net.DbSubnetIds,
+		"webSecurityGroupId":   net.WebSecurityGroupId,
+		"appSecurityGroupId":   net.AppSecurityGroupId,
+		"dbSecurityGroupId":    net.DbSecurityGroupId,
+		"opmngSecurityGroupId": net.OpmngSecurityGroupId,
+		"publicRouteTableId":   net.PublicRouteTableId,
+		"privateRouteTableIds": net.PrivateRouteTableIds,
+		"dbRouteTableId":       net.DbRouteTableId,
+		"natPublicIps":         net.NatPublicIps,
+	}, nil
 }
 
 // providers are the explicit AWS providers every layer uses; the default provider is disabled in

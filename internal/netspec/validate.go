@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+
+	"github.com/tastylog/infra/internal/configerr"
 )
 
 // Prefix lengths AWS accepts for a VPC's or a subnet's IPv4 block.
@@ -20,17 +22,6 @@ var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	azPattern     = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-[0-9]+)([a-z])$`)
 )
-
-// FieldError is one invalid setting: the key that holds it, the value, and what is wrong or allowed.
-type FieldError struct {
-	Key     string
-	Value   string
-	Problem string
-}
-
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("%s: %q %s", e.Key, e.Value, e.Problem)
-}
 
 // Validate checks that the spec can be deployed. Keys in the errors are the stack-config key names with
 // keyPrefix in front (the project namespace, "tastylog:"), except the region, which is always "aws:region".
@@ -52,7 +43,7 @@ type validator struct {
 }
 
 func (v *validator) fail(key, value, format string, args ...any) {
-	v.errs = append(v.errs, &FieldError{Key: key, Value: value, Problem: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, configerr.New(key, value, format, args...))
 }
 
 func (v *validator) region(region string) {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -83,16 +84,16 @@ func Load(project, stack string, get Lookup) (*Config, error) {
 func (c *Config) validate(ns string) error {
 	errs := []error{c.Network.Validate(ns)}
 	if !namePattern(c.Env) {
-		errs = append(errs, &netspec.FieldError{Key: ns + keyEnv, Value: c.Env,
+		errs = append(errs, &configerr.FieldError{Key: ns + keyEnv, Value: c.Env,
 			Problem: "is not a valid environment name; use 1-16 lowercase letters, digits or hyphens, starting with a letter (it goes into every resource name)"})
 	}
 	if !namePattern(c.Project) {
-		errs = append(errs, &netspec.FieldError{Key: "name (Pulumi.yaml)", Value: c.Project,
+		errs = append(errs, &configerr.FieldError{Key: "name (Pulumi.yaml)", Value: c.Project,
 			Problem: "is not a valid project name here; use 1-16 lowercase letters, digits or hyphens, starting with a letter"})
 	}
 	for i, id := range c.AllowedAccountIds {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
-			errs = append(errs, &netspec.FieldError{Key: fmt.Sprintf("%s%s[%d]", ns, keyAllowedAccountIds, i), Value: id,
+			errs = append(errs, &configerr.FieldError{Key: fmt.Sprintf("%s%s[%d]", ns, keyAllowedAccountIds, i), Value: id,
 				Problem: "is not an AWS account id; want 12 digits"})
 		}
 	}
@@ -153,7 +154,7 @@ func (r *reader) strings(key string, def []string) []string {
 	}
 	var out []string
 	if err := json.Unmarshal([]byte(v), &out); err != nil {
-		r.errs = append(r.errs, &netspec.FieldError{Key: r.ns + key, Value: v, Problem: "is not a list of strings"})
+		r.errs = append(r.errs, &configerr.FieldError{Key: r.ns + key, Value: v, Problem: "is not a list of strings"})
 		return def
 	}
 	if out == nil {
@@ -171,7 +172,7 @@ func (r *reader) object(key string, dst any) {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(v), &fields); err != nil {
-		r.errs = append(r.errs, &netspec.FieldError{Key: r.ns + key, Value: v, Problem: "is not an object"})
+		r.errs = append(r.errs, &configerr.FieldError{Key: r.ns + key, Value: v, Problem: "is not an object"})
 		return
 	}
 	allowed := ObjectFields[key]
@@ -183,7 +184,7 @@ func (r *reader) object(key string, dst any) {
 	}
 	sort.Strings(unknown)
 	for _, name := range unknown {
-		r.errs = append(r.errs, &netspec.FieldError{Key: r.ns + key + "." + name, Value: string(fields[name]),
+		r.errs = append(r.errs, &configerr.FieldError{Key: r.ns + key + "." + name, Value: string(fields[name]),
 			Problem: fmt.Sprintf("is under an unknown key %q; allowed keys: %s", name, strings.Join(allowed, ", "))})
 	}
 	if len(unknown) > 0 {
@@ -191,7 +192,7 @@ func (r *reader) object(key string, dst any) {
 	}
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	if err := dec.Decode(dst); err != nil {
-		r.errs = append(r.errs, &netspec.FieldError{Key: r.ns + key, Value: v, Problem: fmt.Sprintf("does not fit the expected shape: %v", err)})
+		r.errs = append(r.errs, &configerr.FieldError{Key: r.ns + key, Value: v, Problem: fmt.Sprintf("does not fit the expected shape: %v", err)})
 	}
 }
 

@@ -1,0 +1,111 @@
+// Package dataspec is the data layer's settings as plain Go values: the MySQL instance, its backups and
+// monitoring, and the buckets, with the rules AWS and a careful DBA would hold them to. It imports no Pulumi
+// package, so the stack config checks it before anything is registered.
+package dataspec
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// MySQL versions this stack can run, with the parameter-group family of each.
+var engineFamilies = map[string]string{
+	"8.0": "mysql8.0",
+	"8.4": "mysql8.4",
+}
+
+// EngineVersions lists the supported major versions, oldest first.
+var EngineVersions = []string{"8.0", "8.4"}
+
+// LogExports lists the MySQL logs RDS can publish to CloudWatch Logs that this stack configures.
+// ("audit" would also need the MariaDB audit plugin in the option group; it is not offered here.)
+var LogExports = []string{"error", "general", "slowquery"}
+
+// MonitoringIntervals are the enhanced-monitoring intervals RDS accepts, in seconds; 0 turns it off.
+var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
+
+// Database is the RDS MySQL instance.
+type Database struct {
+	// EngineVersion is the major version only ("8.0"); AWS picks and upgrades the minor version.
+	EngineVersion string
+	// InstanceClass is an RDS class offered for MySQL, e.g. db.t4g.micro.
+	InstanceClass string
+	// Name and Username are the database created at launch and the master user (seed: tastylog, admin).
+	Name     string
+	Username string
+	// AllocatedStorage is the initial gp3 size in GiB; MaxAllocatedStorage the storage-autoscaling ceiling.
+	AllocatedStorage    int
+	MaxAllocatedStorage int
+	MultiAz             bool
+	DeletionProtection  bool
+	SkipFinalSnapshot   bool
+	// BackupRetentionDays is 0 (no automated backups) to 35.
+	BackupRetentionDays int
+	// BackupWindow is daily, hh24:mi-hh24:mi in UTC; MaintenanceWindow weekly, ddd:hh24:mi-ddd:hh24:mi in UTC.
+	BackupWindow        string
+	MaintenanceWindow   string
+	PerformanceInsights bool
+	// MonitoringInterval is the enhanced-monitoring interval in seconds, one of MonitoringIntervals.
+	MonitoringInterval int
+	// LogExports names the logs published to CloudWatch Logs, from LogExports.
+	LogExports []string
+	// ReadReplica adds a read replica in another AZ than the primary.
+	ReadReplica bool
+}
+
+// Spec is the whole data layer of one stack.
+type Spec struct {
+	Database Database
+	// LogsExpirationDays is how long the logs bucket keeps ALB, CloudFront and CloudTrail logs.
+	LogsExpirationDays int
+	// ForceDestroyBuckets lets `pulumi destroy` empty and delete the buckets; only for disposable stacks.
+	ForceDestroyBuckets bool
+	// Production marks a stack whose data matters: stateful resources are protected, and settings that
+	// lose data (no backups, no final snapshot, force-destroyed buckets) are refused.
+	Production bool
+}
+
+// Default returns the course's database (seed names, windows and retention) hardened for production:
+// Multi-AZ, deletion protection, final snapshot, Performance Insights, enhanced monitoring, log exports.
+func Default() Spec {
+	return Spec{
+		Database: Database{
+			EngineVersion:       "8.0",
+			InstanceClass:       "db.t4g.medium",
+			Name:                "tastylog",
+			Username:            "admin",
+			AllocatedStorage:    20,
+			MaxAllocatedStorage: 100,
+			MultiAz:             true,
+			DeletionProtection:  true,
+			SkipFinalSnapshot:   false,
+			BackupRetentionDays: 7,
+			BackupWindow:        "04:00-05:00",
+			MaintenanceWindow:   "Mon:05:00-Mon:08:00",
+			PerformanceInsights: true,
+			MonitoringInterval:  60,
+			LogExports:          []string{"error", "slowquery"},
+			ReadReplica:         false,
+		},
+		LogsExpirationDays:  90,
+		ForceDestroyBuckets: false,
+		Production:          true,
+	}
+}
+
+// Family returns the parameter-group family of the engine version, "" if unsupported.
+func (d Database) Family() string { return engineFamilies[d.EngineVersion] }
+
+// ExportsLog reports whether the named log is published to CloudWatch Logs.
+func (d Database) ExportsLog(name string) bool {
+	return slices.Contains(d.LogExports, name)
+}
+
+func quoted[T any](values []T) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = fmt.Sprintf("%q", fmt.Sprint(v))
+	}
+	return strings.Join(parts, ", ")
+}

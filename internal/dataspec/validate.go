@@ -1,0 +1,252 @@
+package dataspec
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tastylog/infra/internal/configerr"
+)
+
+// Instance families RDS offers for MySQL 8, and their sizes. Burstable classes come in micro to 2xlarge;
+// the others from large up. Retired generations (db.t2, db.m4, db.r4) are left out on purpose.
+var (
+	burstableFamilies = []string{"t3", "t4g"}
+	standardFamilies  = []string{"m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i",
+		"r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "x2g"}
+	burstableSizes = []string{"micro", "small", "medium", "large", "xlarge", "2xlarge"}
+	standardSizes  = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"}
+	// Performance Insights is not available on the smallest burstable classes.
+	noPerformanceInsights = []string{"db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
+)
+
+const (
+	minStorageGiB    = 20 // gp3 minimum for MySQL
+	maxStorageGiB    = 65536
+	maxRetentionDays = 35
+	minWindowMinutes = 30
+	minutesPerDay    = 24 * 60
+	minutesPerWeek   = 7 * minutesPerDay
+)
+
+var (
+	namePattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+	usernamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,15}$`)
+	reservedUsers   = []string{"rdsadmin", "root", "mysql", "mysql.sys", "mysql.session", "mysql.infoschema"}
+	days            = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+)
+
+// Validate checks the spec; keys in the errors are stack-config keys with keyPrefix ("tastylog:") in front.
+// Every problem is reported.
+func (s Spec) Validate(keyPrefix string) error {
+	v := &validator{prefix: keyPrefix}
+	d := s.Database
+	v.engine(d.EngineVersion)
+	v.instanceClass(d.InstanceClass, d.PerformanceInsights)
+	v.identifiers(d.Name, d.Username)
+	v.storage(d.AllocatedStorage, d.MaxAllocatedStorage)
+	v.backups(s)
+	v.windows(d.BackupWindow, d.MaintenanceWindow)
+	v.monitoring(d.MonitoringInterval, d.LogExports)
+	if s.LogsExpirationDays < 1 {
+		v.fail("logsExpirationDays", strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
+	}
+	if s.Production && s.ForceDestroyBuckets {
+		v.fail("forceDestroyBuckets", "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %sproduction to false for a disposable stack", v.prefix)
+	}
+	return errors.Join(v.errs...)
+}
+
+type validator struct {
+	prefix string
+	errs   []error
+}
+
+func (v *validator) fail(key, value, format string, args ...any) {
+	v.errs = append(v.errs, configerr.New(v.prefix+key, value, format, args...))
+}
+
+func (v *validator) engine(version string) {
+	if _, ok := engineFamilies[version]; !ok {
+		hint := ""
+		if strings.Count(version, ".") >= 2 {
+			hint = "; give the major version only (AWS retires minor versions and upgrades them in the maintenance window)"
+		}
+		v.fail("dbEngineVersion", version, "is not a supported MySQL major version; allowed: %s%s", quoted(EngineVersions), hint)
+	}
+}
+
+func (v *validator) instanceClass(class string, performanceInsights bool) {
+	parts := strings.Split(class, ".")
+	if len(parts) != 3 || parts[0] != "db" {
+		v.fail("dbInstanceClass", class, "is not an RDS instance class; want the db.<family>.<size> form, such as db.t4g.micro")
+		return
+	}
+	family, size := parts[1], parts[2]
+	switch {
+	case slices.Contains(burstableFamilies, family):
+		if !slices.Contains(burstableSizes, size) {
+			v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s", family, strings.Join(burstableSizes, ", "))
+			return
+		}
+	case slices.Contains(standardFamilies, family):
+		if !slices.Contains(standardSizes, size) {
+			v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s", family, strings.Join(standardSizes, ", "))
+			return
+		}
+	default:
+		v.fail("dbInstanceClass", class, "is not offered for MySQL 8; families: %s", strings.Join(append(slices.Clone(burstableFamilies), standardFamilies...), ", "))
+		return
+	}
+	if performanceInsights && slices.Contains(noPerformanceInsights, class) {
+		v.fail("dbPerformanceInsights", "true", "is not available on %s; use db.%s.medium or larger, or set %sdbPerformanceInsights to false", class, family, v.prefix)
+	}
+}
+
+func (v *validator) identifiers(name, username string) {
+	if !namePattern.MatchString(name) {
+		v.fail("dbName", name, "is not a MySQL database name RDS accepts; use 1-64 letters, digits or underscores, starting with a letter")
+	}
+	if !usernamePattern.MatchString(username) || slices.Contains(reservedUsers, strings.ToLower(username)) {
+		v.fail("dbUsername", username, "is not a master user name RDS accepts; use 1-16 letters, digits or underscores, starting with a letter, not a reserved name (%s)", strings.Join(reservedUsers, ", "))
+	}
+}
+
+func (v *validator) storage(allocated, ceiling int) {
+	if allocated < minStorageGiB || allocated > maxStorageGiB {
+		v.fail("dbAllocatedStorage", strconv.Itoa(allocated), "must be from %d to %d GiB for gp3", minStorageGiB, maxStorageGiB)
+	}
+	if ceiling > maxStorageGiB {
+		v.fail("dbMaxAllocatedStorage", strconv.Itoa(ceiling), "must be at most %d GiB", maxStorageGiB)
+	}
+	if ceiling < allocated {
+		v.fail("dbAllocatedStorage", strconv.Itoa(allocated), "is above the storage-autoscaling ceiling %sdbMaxAllocatedStorage (%d GiB); raise the ceiling or lower the size", v.prefix, ceiling)
+	}
+}
+
+func (v *validator) backups(s Spec) {
+	d := s.Database
+	days := strconv.Itoa(d.BackupRetentionDays)
+	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > maxRetentionDays {
+		v.fail("dbBackupRetentionDays", days, "must be from 0 to %d days", maxRetentionDays)
+	}
+	if d.ReadReplica && d.BackupRetentionDays == 0 {
+		v.fail("dbBackupRetentionDays", days, "turns automated backups off, which a read replica's source needs (%sdbReadReplica is true); keep at least 1 day", v.prefix)
+	}
+	if s.Production && d.BackupRetentionDays == 0 {
+		v.fail("dbBackupRetentionDays", days, "turns automated backups off in a production stack (%sproduction is true); keep at least 1 day", v.prefix)
+	}
+	if s.Production && d.SkipFinalSnapshot {
+		v.fail("dbSkipFinalSnapshot", "true", "would delete the production database without a final snapshot (%sproduction is true)", v.prefix)
+	}
+}
+
+func (v *validator) monitoring(interval int, exports []string) {
+	if !slices.Contains(MonitoringIntervals, interval) {
+		v.fail("dbMonitoringInterval", strconv.Itoa(interval), "is not an enhanced-monitoring interval; allowed: %s (0 turns it off)", quoted(MonitoringIntervals))
+	}
+	for i, e := range exports {
+		key := fmt.Sprintf("dbLogExports[%d]", i)
+		switch {
+		case !slices.Contains(LogExports, e):
+			v.fail(key, e, "is not a MySQL log this stack exports; allowed: %s", quoted(LogExports))
+		case slices.Index(exports, e) != i:
+			v.fail(key, e, "is listed twice")
+		}
+	}
+}
+
+// span is a half-open interval of minutes in the week, Monday 00:00 UTC = 0.
+type span struct{ start, end int }
+
+func (v *validator) windows(backup, maintenance string) {
+	b, bErr := parseDailyWindow(backup)
+	if bErr != nil {
+		v.fail("dbBackupWindow", backup, "%v", bErr)
+	}
+	m, mErr := parseWeeklyWindow(maintenance)
+	if mErr != nil {
+		v.fail("dbMaintenanceWindow", maintenance, "%v", mErr)
+	}
+	if bErr != nil || mErr != nil {
+		return
+	}
+	for day := 0; day < 7; day++ {
+		daily := span{b.start + day*minutesPerDay, b.end + day*minutesPerDay}
+		if overlaps(daily, m) {
+			v.fail("dbBackupWindow", backup, "overlaps the maintenance window %q (%sdbMaintenanceWindow); RDS requires them apart", maintenance, v.prefix)
+			return
+		}
+	}
+}
+
+// parseDailyWindow parses hh24:mi-hh24:mi (UTC) into minutes from Monday 00:00, at least 30 minutes long.
+func parseDailyWindow(w string) (span, error) {
+	const format = "is not a daily window; want hh24:mi-hh24:mi in UTC, at least 30 minutes, such as 04:00-05:00"
+	from, to, ok := strings.Cut(w, "-")
+	start, err1 := clock(from)
+	end, err2 := clock(to)
+	if !ok || err1 != nil || err2 != nil {
+		return span{}, errors.New(format)
+	}
+	if end <= start {
+		end += minutesPerDay
+	}
+	if end-start < minWindowMinutes {
+		return span{}, errors.New(format)
+	}
+	return span{start, end}, nil
+}
+
+// parseWeeklyWindow parses ddd:hh24:mi-ddd:hh24:mi (UTC), at least 30 minutes long.
+func parseWeeklyWindow(w string) (span, error) {
+	const format = "is not a weekly window; want ddd:hh24:mi-ddd:hh24:mi in UTC, at least 30 minutes, such as Mon:05:00-Mon:08:00"
+	from, to, ok := strings.Cut(w, "-")
+	start, err1 := weekMinute(from)
+	end, err2 := weekMinute(to)
+	if !ok || err1 != nil || err2 != nil {
+		return span{}, errors.New(format)
+	}
+	if end <= start {
+		end += minutesPerWeek
+	}
+	if end-start < minWindowMinutes {
+		return span{}, errors.New(format)
+	}
+	return span{start, end}, nil
+}
+
+func clock(s string) (int, error) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, errors.New("bad time")
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || h > 23 || m > 59 || h < 0 || m < 0 {
+		return 0, errors.New("bad time")
+	}
+	return h*60 + m, nil
+}
+
+func weekMinute(s string) (int, error) {
+	day, rest, ok := strings.Cut(s, ":")
+	d := slices.Index(days, strings.ToLower(day))
+	if !ok || d < 0 {
+		return 0, errors.New("bad day")
+	}
+	m, err := clock(rest)
+	return d*minutesPerDay + m, err
+}
+
+// overlaps reports whether two spans meet, treating the week as a circle.
+func overlaps(a, b span) bool {
+	for _, shift := range []int{-minutesPerWeek, 0, minutesPerWeek} {
+		if a.start < b.end+shift && b.start+shift < a.end {
+			return true
+		}
+	}
+	return false
+}

@@ -10,9 +10,22 @@ import (
 // Invoke tokens and resource types the kit answers for every test.
 const (
 	TokenGetAvailabilityZones = "aws:index/getAvailabilityZones:getAvailabilityZones"
+	TokenGetCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
+	TokenGetElbServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 	TypeEip                   = "aws:ec2/eip:Eip"
 	TypeVpcEndpoint           = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	TypeNatGateway            = "aws:ec2/natGateway:NatGateway"
+	TypeRdsInstance           = "aws:rds/instance:Instance"
+	TypeBucket                = "aws:s3/bucketV2:BucketV2"
+	TypeSsmParameter          = "aws:ssm/parameter:Parameter"
+	TypeRandomPassword        = "random:index/randomPassword:RandomPassword"
+)
+
+// AccountID is the mocked caller's account; ElbAccountArn the region's ELB log-delivery account;
+// AutonameSuffix what the mocked auto-naming appends to a logical name.
+const (
+	AutonameSuffix = "-abc1234"
+	AccountID     = "123456789012"
+	ElbAccountArn = "arn:aws:iam::582318560864:root"
 )
 
 // AvailableZones are the AZ suffixes the mocked account can use in any region: a, c and d, like most
@@ -31,6 +44,60 @@ func registerAWS(m *Mocks, region string) {
 			"id": region, "names": names, "zoneIds": ids, "state": "available",
 		}), nil
 	})
+
+	m.Answer(TokenGetCallerIdentity, func(resource.PropertyMap) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": AccountID, "id": AccountID,
+			"arn": "arn:aws:iam::" + AccountID + ":user/ci", "userId": "AIDAMOCK",
+		}), nil
+	})
+	m.Answer(TokenGetElbServiceAccount, func(resource.PropertyMap) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"arn": ElbAccountArn, "id": "582318560864", "region": region}), nil
+	})
+
+	m.Outputs(TypeRandomPassword, func(r *Resource, state resource.PropertyMap) {
+		// The engine marks result secret (an additional secret output); the mock does the same.
+		state["result"] = resource.MakeSecret(resource.NewStringProperty("mock-secret-" + r.Name))
+	})
+	m.Outputs(TypeRdsInstance, func(r *Resource, state resource.PropertyMap) {
+		identifier := r.Name + AutonameSuffix
+		address := identifier + ".cmock." + region + ".rds.amazonaws.com"
+		state["identifier"] = resource.NewStringProperty(identifier)
+		state["address"] = resource.NewStringProperty(address)
+		state["endpoint"] = resource.NewStringProperty(address + ":3306")
+		state["arn"] = resource.NewStringProperty("arn:aws:rds:" + region + ":" + AccountID + ":db:" + identifier)
+		if _, ok := state["port"]; !ok {
+			state["port"] = resource.NewNumberProperty(3306)
+		}
+		if _, ok := state["dbName"]; !ok {
+			state["dbName"] = resource.NewStringProperty("")
+		}
+		if _, ok := state["username"]; !ok {
+			state["username"] = resource.NewStringProperty("")
+		}
+	})
+	m.Outputs(TypeBucket, func(r *Resource, state resource.PropertyMap) {
+		name := r.Str("bucket")
+		r.ID = name
+		state["arn"] = resource.NewStringProperty("arn:aws:s3:::" + name)
+		state["bucketRegionalDomainName"] = resource.NewStringProperty(name + ".s3." + region + ".amazonaws.com")
+	})
+	m.Outputs(TypeSsmParameter, func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:ssm:" + region + ":" + AccountID + ":parameter" + r.Str("name"))
+	})
+
+	// Resources named by AWS from their logical name (Pulumi auto-naming) whose id is that name.
+	for _, typ := range []string{
+		"aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup", "aws:rds/optionGroup:OptionGroup",
+		"aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile",
+	} {
+		m.Outputs(typ, func(r *Resource, state resource.PropertyMap) {
+			if r.Str("name") == "" {
+				state["name"] = resource.NewStringProperty(r.Name + AutonameSuffix)
+			}
+			r.ID = state["name"].StringValue()
+		})
+	}
 
 	var eips atomic.Int32
 	m.Outputs(TypeEip, func(r *Resource, state resource.PropertyMap) {

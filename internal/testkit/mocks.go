@@ -52,7 +52,7 @@ type Invoke struct {
 // InvokeFunc answers one invoke token.
 type InvokeFunc func(args resource.PropertyMap) (resource.PropertyMap, error)
 
-// OutputFunc adds provider-computed outputs (ARNs, ids of sub-objects) to a resource's state.
+// OutputFunc adds provider-computed outputs (ARNs, endpoints) to a resource's state; it may set r.ID.
 type OutputFunc func(r *Resource, state resource.PropertyMap)
 
 // Mocks implements pulumi.MockResourceMonitor and records what it sees. It is safe for concurrent use:
@@ -111,13 +111,13 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 
 	state := args.Inputs.Copy()
+	if fn, ok := m.outputs[r.Type]; ok {
+		fn(r, state) // may also set r.ID, as providers whose id is a name do
+	}
 	if strings.HasPrefix(r.Type, "aws:") {
 		if _, ok := state["arn"]; !ok {
 			state["arn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:mock:::%s/%s", r.Type, r.ID))
 		}
-	}
-	if fn, ok := m.outputs[r.Type]; ok {
-		fn(r, state)
 	}
 
 	m.mu.Lock()

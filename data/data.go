@@ -1,0 +1,187 @@
+// Package data builds the stateful layer of one stack: RDS MySQL (and an optional read replica), the app's
+// settings in Parameter Store, and the static, deploy and logs buckets.
+package data
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/dataspec"
+)
+
+// Type is the component's type token. Changing it renames every child's URN: ship pulumi.Aliases with it.
+const Type = "tastylog:index:Data"
+
+// Log prefixes and the trail name in the logs bucket: the bucket policy grants exactly these, and the
+// edge and observability layers write there under these names.
+const (
+	AlbLogPrefix        = "alb"
+	CloudTrailLogPrefix = "cloudtrail"
+)
+
+// MySQLPort is the database port; the network layer's db security group opens the same one.
+const MySQLPort = 3306
+
+// Args configures the data layer.
+type Args struct {
+	dataspec.Spec
+
+	// ParameterPath is the Parameter Store path the app reads, with a trailing slash: /tastylog/dev/app/.
+	ParameterPath string
+	// AccountId and Region make bucket names unique and policies exact.
+	AccountId string
+	Region    string
+	// AvailabilityZones of the db subnets: a single-AZ primary goes in the first, a replica in the second.
+	AvailabilityZones []string
+
+	// SubnetIds are the db-tier subnets; SecurityGroupId the db group (3306 from the app servers only).
+	SubnetIds       pulumi.StringArrayInput
+	SecurityGroupId pulumi.StringInput
+}
+
+// Bucket is what other layers need of a bucket.
+type Bucket struct {
+	Name               pulumi.StringOutput
+	Arn                pulumi.StringOutput
+	RegionalDomainName pulumi.StringOutput
+}
+
+// Data is the database, the app's parameters and the buckets.
+type Data struct {
+	pulumi.ResourceState
+
+	DbAddress    pulumi.StringOutput
+	DbPort       pulumi.IntOutput
+	DbIdentifier pulumi.StringOutput
+	DbArn        pulumi.StringOutput
+	// ReplicaAddress is the read replica's endpoint address, "" without a replica.
+	ReplicaAddress pulumi.StringOutput
+
+	// ParameterPath is the path the app reads (/tastylog/dev/app/); ParameterArns the parameters in it.
+	ParameterPath pulumi.StringOutput
+	ParameterArns pulumi.StringArrayOutput
+
+	StaticBucket Bucket
+	DeployBucket Bucket
+	LogsBucket   Bucket
+	// TrailName is the CloudTrail trail the logs bucket accepts logs from (created by observability).
+	TrailName string
+}
+
+type builder struct {
+	ctx       *pulumi.Context
+	name      string
+	args      *Args
+	component *Data
+	opts      []pulumi.ResourceOption
+
+	primary *rds.Instance
+	replica *rds.Instance
+	buckets map[string]*bucket
+	params  pulumi.StringArray
+}
+
+var parameterPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+/$`)
+
+func (a *Args) validate() error {
+	var errs []error
+	if err := a.Spec.Validate(""); err != nil {
+		errs = append(errs, err)
+	}
+	if !parameterPathPattern.MatchString(a.ParameterPath) {
+		errs = append(errs, fmt.Errorf("ParameterPath %q must be a path such as /tastylog/dev/app/", a.ParameterPath))
+	}
+	if len(a.AccountId) != 12 {
+		errs = append(errs, fmt.Errorf("AccountId %q must be a 12-digit account id", a.AccountId))
+	}
+	if a.Region == "" {
+		errs = append(errs, errors.New("Region is required"))
+	}
+	if len(a.AvailabilityZones) < 2 || slices.Contains(a.AvailabilityZones, "") {
+		errs = append(errs, fmt.Errorf("AvailabilityZones %v must list at least 2 zones", a.AvailabilityZones))
+	}
+	if a.SubnetIds == nil || a.SecurityGroupId == nil {
+		errs = append(errs, errors.New("SubnetIds and SecurityGroupId are required"))
+	}
+	return errors.Join(errs...)
+}
+
+// New builds the data layer named name (the {project}-{env} prefix of every child's name).
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Data, error) {
+	if args == nil {
+		return nil, errors.New("data: args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("data: invalid args: %w", err)
+	}
+	component := &Data{}
+	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	b := &builder{ctx: ctx, name: name, args: args, component: component,
+		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
+
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"buckets", b.buildBuckets},
+		{"database", b.buildDatabase},
+		{"parameters", b.buildParameters},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("data: %s: %w", s.what, err)
+		}
+	}
+
+	b.export(component)
+	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+		"dbAddress":      component.DbAddress,
+		"dbPort":         component.DbPort,
+		"dbIdentifier":   component.DbIdentifier,
+		"dbArn":          component.DbArn,
+		"replicaAddress": component.ReplicaAddress,
+		"parameterPath":  component.ParameterPath,
+		"parameterArns":  component.ParameterArns,
+		"staticBucket":   component.StaticBucket.Name,
+		"deployBucket":   component.DeployBucket.Name,
+		"logsBucket":     component.LogsBucket.Name,
+	}); err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	return component, nil
+}
+
+func (b *builder) export(d *Data) {
+	d.DbAddress = b.primary.Address
+	d.DbPort = b.primary.Port
+	d.DbIdentifier = b.primary.Identifier
+	d.DbArn = b.primary.Arn
+	d.ReplicaAddress = pulumi.String("").ToStringOutput()
+	if b.replica != nil {
+		d.ReplicaAddress = b.replica.Address
+	}
+	d.ParameterPath = pulumi.String(b.args.ParameterPath).ToStringOutput()
+	d.ParameterArns = b.params.ToStringArrayOutput()
+	d.StaticBucket = b.buckets[bucketStatic].outputs()
+	d.DeployBucket = b.buckets[bucketDeploy].outputs()
+	d.LogsBucket = b.buckets[bucketLogs].outputs()
+	d.TrailName = b.trailName()
+}
+
+// with returns the component's child options plus extra ones, without sharing b.opts' backing array.
+func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(slices.Clone(b.opts), extra...)
+}
+
+func (b *builder) trailName() string { return b.name + "-trail" }
+
+func nameTags(name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(name)}
+}

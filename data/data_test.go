@@ -1,0 +1,421 @@
+package data
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tastylog/infra/internal/dataspec"
+	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/testkit"
+)
+
+const (
+	typeInstance       = "aws:rds/instance:Instance"
+	typeSubnetGroup    = "aws:rds/subnetGroup:SubnetGroup"
+	typeParameterGroup = "aws:rds/parameterGroup:ParameterGroup"
+	typeOptionGroup    = "aws:rds/optionGroup:OptionGroup"
+	typeParameter      = "aws:ssm/parameter:Parameter"
+	typePassword       = "random:index/randomPassword:RandomPassword"
+	typeRole           = "aws:iam/role:Role"
+	typeAttachment     = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	typeBucket         = "aws:s3/bucketV2:BucketV2"
+	typePAB            = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeOwnership      = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	typeEncryption     = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	typeVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	typeLifecycle      = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	typeBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
+	componentName      = "tastylog-dev"
+	primaryName        = "tastylog-dev-mysql-standalone"
+	account            = testkit.AccountID
+)
+
+// devLike and prodLike mirror the shipped stack files' choices.
+func devLike() dataspec.Spec {
+	s := dataspec.Default()
+	s.Production = false
+	s.ForceDestroyBuckets = true
+	s.LogsExpirationDays = 30
+	d := &s.Database
+	d.InstanceClass = "db.t4g.micro"
+	d.MultiAz, d.DeletionProtection, d.SkipFinalSnapshot = false, false, true
+	d.PerformanceInsights, d.MonitoringInterval, d.LogExports = false, 0, []string{}
+	d.BackupRetentionDays = 1
+	return s
+}
+
+func prodLike() dataspec.Spec {
+	s := dataspec.Default()
+	s.Database.ReadReplica = true
+	return s
+}
+
+func args(spec dataspec.Spec) *Args {
+	return &Args{
+		Spec:              spec,
+		ParameterPath:     "/tastylog/dev/app/",
+		AccountId:         account,
+		Region:            "ap-northeast-1",
+		AvailabilityZones: []string{"ap-northeast-1a", "ap-northeast-1c"},
+		SubnetIds:         pulumi.ToStringArray([]string{"subnet-db-1a", "subnet-db-1c"}),
+		SecurityGroupId:   pulumi.String("sg-db"),
+	}
+}
+
+func run(t *testing.T, a *Args) (*testkit.Mocks, *Data) {
+	t.Helper()
+	m := testkit.New("tastylog", "dev", a.Region)
+	var d *Data
+	err := m.Run(nil, func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "aws-app", &aws.ProviderArgs{Region: pulumi.String(a.Region)})
+		if err != nil {
+			return err
+		}
+		d, err = New(ctx, componentName, a, pulumi.Providers(p))
+		return err
+	})
+	require.NoError(t, err)
+	return m, d
+}
+
+func TestDatabase(t *testing.T) {
+	cases := []struct {
+		name    string
+		spec    dataspec.Spec
+		protect bool
+	}{
+		{"DevLike", devLike(), false},
+		{"ProdLike", prodLike(), true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := run(t, args(tc.spec))
+			d := tc.spec.Database
+			db := m.One(t, typeInstance, primaryName)
+
+			// Placement and exposure.
+			group := m.One(t, typeSubnetGroup, primaryName+"-subnetgroup")
+			assert.Equal(t, []string{"subnet-db-1a", "subnet-db-1c"}, group.Strings("subnetIds"))
+			assert.Equal(t, group.Name+testkit.AutonameSuffix, db.Str("dbSubnetGroupName"))
+			assert.Equal(t, []string{"sg-db"}, db.Strings("vpcSecurityGroupIds"), "only the db security group")
+			assert.False(t, db.Bool("publiclyAccessible"))
+			assert.True(t, db.Bool("storageEncrypted"))
+
+			// Engine and the seed's settings.
+			assert.Equal(t, "mysql", db.Str("engine"))
+			assert.Equal(t, "8.0", db.Str("engineVersion"), "major version only")
+			assert.True(t, db.Bool("autoMinorVersionUpgrade"))
+			assert.Equal(t, d.InstanceClass, db.Str("instanceClass"))
+			assert.Equal(t, "tastylog", db.Str("dbName"))
+			assert.Equal(t, "admin", db.Str("username"))
+			assert.Equal(t, 3306, db.Int("port"))
+			assert.Equal(t, "04:00-05:00", db.Str("backupWindow"))
+			assert.Equal(t, "Mon:05:00-Mon:08:00", db.Str("maintenanceWindow"))
+			assert.Equal(t, d.BackupRetentionDays, db.Int("backupRetentionPeriod"))
+			assert.Equal(t, "gp3", db.Str("storageType"))
+			assert.Equal(t, 20, db.Int("allocatedStorage"))
+			assert.Equal(t, 100, db.Int("maxAllocatedStorage"))
+
+			// What the stack decides.
+			assert.Equal(t, d.MultiAz, db.Bool("multiAz"))
+			assert.Equal(t, d.DeletionProtection, db.Bool("deletionProtection"))
+			assert.Equal(t, d.SkipFinalSnapshot, db.Bool("skipFinalSnapshot"))
+			if d.SkipFinalSnapshot {
+				assert.Empty(t, db.Str("finalSnapshotIdentifier"))
+			} else {
+				assert.Equal(t, primaryName+"-final", db.Str("finalSnapshotIdentifier"))
+			}
+			assert.Equal(t, tc.protect, db.Protect, "protect follows production")
+			assert.Equal(t, !tc.spec.Production, db.Bool("deleteAutomatedBackups"), "production keeps automated backups after deletion")
+			assert.Equal(t, d.PerformanceInsights, db.Bool("performanceInsightsEnabled"))
+			assert.Equal(t, d.MonitoringInterval, db.Int("monitoringInterval"))
+			assert.ElementsMatch(t, d.LogExports, db.Strings("enabledCloudwatchLogsExports"))
+			if d.MultiAz {
+				assert.Empty(t, db.Str("availabilityZone"), "Multi-AZ lets RDS place the primary")
+			} else {
+				assert.Equal(t, "ap-northeast-1a", db.Str("availabilityZone"))
+			}
+			if d.MonitoringInterval > 0 {
+				role := m.One(t, typeRole, "tastylog-dev-rds-monitoring-role")
+				assert.Equal(t, "arn:aws:mock:::"+typeRole+"/"+role.ID, db.Str("monitoringRoleArn"))
+				assert.JSONEq(t, iampolicy.AssumeRole("monitoring.rds.amazonaws.com").JSON(), role.Str("assumeRolePolicy"))
+				att := m.One(t, typeAttachment, "tastylog-dev-rds-monitoring-role-policy")
+				assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", att.Str("policyArn"))
+			} else {
+				assert.Empty(t, m.ByType(typeRole), "no monitoring role without enhanced monitoring")
+			}
+
+			pg := m.One(t, typeParameterGroup, primaryName+"-parametergroup")
+			assert.Equal(t, "mysql8.0", pg.Str("family"))
+			assert.Equal(t, pg.Name+testkit.AutonameSuffix, db.Str("parameterGroupName"))
+			params := map[string]any{}
+			for _, p := range pg.Objects("parameters") {
+				params[p["name"].(string)] = p["value"]
+			}
+			assert.Equal(t, "utf8mb4", params["character_set_database"])
+			assert.Equal(t, "utf8mb4", params["character_set_server"])
+			if d.ExportsLog("slowquery") {
+				assert.Equal(t, "1", params["slow_query_log"], "exporting the slow query log needs it switched on")
+				assert.Equal(t, "FILE", params["log_output"])
+			} else {
+				assert.NotContains(t, params, "slow_query_log")
+			}
+			og := m.One(t, typeOptionGroup, primaryName+"-optiongroup")
+			assert.Equal(t, "mysql", og.Str("engineName"))
+			assert.Equal(t, "8.0", og.Str("majorEngineVersion"))
+			assert.Equal(t, og.Name+testkit.AutonameSuffix, db.Str("optionGroupName"))
+		})
+	}
+}
+
+func TestReadReplica(t *testing.T) {
+	spec := prodLike()
+	spec.Database.MultiAz = false
+	m, d := run(t, args(spec))
+	primary := m.One(t, typeInstance, primaryName)
+	replica := m.One(t, typeInstance, "tastylog-dev-mysql-replica")
+
+	assert.Equal(t, "ap-northeast-1a", primary.Str("availabilityZone"))
+	assert.Equal(t, "ap-northeast-1c", replica.Str("availabilityZone"), "the replica lives in another AZ")
+	assert.Equal(t, primaryName+"-abc1234", replica.Str("replicateSourceDb"))
+	assert.Equal(t, []string{"sg-db"}, replica.Strings("vpcSecurityGroupIds"))
+	assert.False(t, replica.Bool("publiclyAccessible"))
+	assert.True(t, replica.Bool("storageEncrypted"))
+	assert.Empty(t, replica.Str("password"), "a replica takes its credentials from the source")
+	assert.Empty(t, replica.Str("username"))
+
+	addr, err := testkit.Await(d.ReplicaAddress)
+	require.NoError(t, err)
+	assert.Equal(t, "tastylog-dev-mysql-replica-abc1234.cmock.ap-northeast-1.rds.amazonaws.com", addr)
+
+	m, d = run(t, args(devLike()))
+	assert.Nil(t, m.Find(typeInstance, "tastylog-dev-mysql-replica"))
+	addr, err = testkit.Await(d.ReplicaAddress)
+	require.NoError(t, err)
+	assert.Equal(t, "", addr)
+}
+
+func TestParameterStoreContract(t *testing.T) {
+	m, d := run(t, args(devLike()))
+	host := primaryName + "-abc1234.cmock.ap-northeast-1.rds.amazonaws.com"
+	want := []struct {
+		name, typ, value string
+	}{
+		{"/tastylog/dev/app/MYSQL_HOST", "String", host},
+		{"/tastylog/dev/app/MYSQL_PORT", "String", "3306"},
+		{"/tastylog/dev/app/MYSQL_DATABASE", "String", "tastylog"},
+		{"/tastylog/dev/app/MYSQL_USERNAME", "SecureString", "admin"},
+		{"/tastylog/dev/app/MYSQL_PASSWORD", "SecureString", "mock-secret-tastylog-dev-mysql-master-password"},
+		{"/tastylog/dev/app/SESSION_SECRET", "SecureString", "mock-secret-tastylog-dev-session-secret"},
+	}
+	params := map[string]*testkit.Resource{}
+	for _, p := range m.ByType(typeParameter) {
+		params[p.Str("name")] = p
+	}
+	assert.Len(t, params, len(want))
+	for _, w := range want {
+		p := params[w.name]
+		if !assert.NotNil(t, p, "parameter %s", w.name) {
+			continue
+		}
+		assert.Equal(t, w.typ, p.Str("type"), w.name)
+		assert.Equal(t, w.value, p.Str("value"), w.name)
+		if w.typ == "SecureString" {
+			assert.True(t, p.IsSecret("value"), "%s is secret in state", w.name)
+		}
+	}
+
+	arns, err := testkit.AwaitStrings(d.ParameterArns)
+	require.NoError(t, err)
+	assert.Len(t, arns, len(want))
+	for _, arn := range arns {
+		assert.True(t, strings.HasPrefix(arn, "arn:aws:ssm:ap-northeast-1:"+account+":parameter/tastylog/dev/app/"), arn)
+	}
+}
+
+func TestPasswordsAreGeneratedAndSecret(t *testing.T) {
+	m, _ := run(t, args(devLike()))
+	for _, name := range []string{"tastylog-dev-mysql-master-password", "tastylog-dev-session-secret"} {
+		p := m.One(t, typePassword, name)
+		assert.GreaterOrEqual(t, p.Int("length"), 32, name)
+		assert.False(t, p.Bool("special"), "%s: alphanumeric survives shells and env files", name)
+	}
+	db := m.One(t, typeInstance, primaryName)
+	assert.True(t, db.IsSecret("password"), "the master password is secret on the instance")
+	assert.Equal(t, "mock-secret-tastylog-dev-mysql-master-password", db.Str("password"))
+}
+
+// policyOf returns the parsed policy of the bucket with the given role.
+func policyOf(t *testing.T, m *testkit.Mocks, role string) iampolicy.Document {
+	t.Helper()
+	p := m.One(t, typeBucketPolicy, "tastylog-dev-"+role+"-bucket-policy")
+	var doc iampolicy.Document
+	require.NoError(t, json.Unmarshal([]byte(p.Str("policy")), &doc))
+	return doc
+}
+
+func TestBuckets(t *testing.T) {
+	cases := []struct {
+		name string
+		spec dataspec.Spec
+	}{{"DevLike", devLike()}, {"ProdLike", prodLike()}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := run(t, args(tc.spec))
+			assert.Len(t, m.ByType(typeBucket), 3)
+			for _, role := range []string{"static", "deploy", "logs"} {
+				base := "tastylog-dev-" + role + "-bucket"
+				name := "tastylog-dev-" + role + "-" + account
+				bucket := m.One(t, typeBucket, base)
+				assert.Equal(t, name, bucket.Str("bucket"))
+				assert.LessOrEqual(t, len(name), 63, "S3 bucket names are at most 63 characters")
+				assert.Equal(t, tc.spec.ForceDestroyBuckets, bucket.Bool("forceDestroy"), role)
+				assert.Equal(t, tc.spec.Production, bucket.Protect, "%s bucket is protected in production", role)
+
+				pab := m.One(t, typePAB, base+"-public-access-block")
+				assert.Equal(t, name, pab.Str("bucket"))
+				for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+					assert.True(t, pab.Bool(k), "%s: %s", role, k)
+				}
+				own := m.One(t, typeOwnership, base+"-ownership")
+				assert.Equal(t, map[string]any{"objectOwnership": "BucketOwnerEnforced"}, own.Input("rule"), role)
+
+				enc := m.One(t, typeEncryption, base+"-encryption")
+				rules := enc.Objects("rules")
+				require.Len(t, rules, 1)
+				assert.Equal(t, "AES256", rules[0]["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"], role)
+
+				versioning := m.Find(typeVersioning, base+"-versioning")
+				if role == "logs" {
+					assert.Nil(t, versioning, "logs are not versioned")
+				} else if assert.NotNil(t, versioning, "%s is versioned", role) {
+					assert.Equal(t, "Enabled", versioning.Input("versioningConfiguration").(map[string]any)["status"])
+				}
+
+				lifecycle := m.One(t, typeLifecycle, base+"-lifecycle").Objects("rules")
+				require.Len(t, lifecycle, 1)
+				if role == "logs" {
+					assert.EqualValues(t, tc.spec.LogsExpirationDays, lifecycle[0]["expiration"].(map[string]any)["days"])
+				} else {
+					assert.EqualValues(t, 90, lifecycle[0]["noncurrentVersionExpiration"].(map[string]any)["noncurrentDays"])
+				}
+
+				policy := m.One(t, typeBucketPolicy, base+"-policy")
+				assert.Contains(t, policy.DependsOn, pab.URN, "%s policy waits for the public access block", role)
+				doc := policyOf(t, m, role)
+				deny := doc.Statement[0]
+				assert.Equal(t, "Deny", deny.Effect)
+				assert.Equal(t, []string{"s3:*"}, deny.Action)
+				assert.Equal(t, []string{"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}, deny.Resource)
+				assert.Equal(t, map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
+				if role != "logs" {
+					assert.Len(t, doc.Statement, 1, "%s: no one but TLS clients of this account", role)
+				}
+			}
+		})
+	}
+}
+
+func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
+	m, d := run(t, args(devLike()))
+	bucket := "arn:aws:s3:::tastylog-dev-logs-" + account
+	trail := "arn:aws:cloudtrail:ap-northeast-1:" + account + ":trail/tastylog-dev-trail"
+	assert.Equal(t, "tastylog-dev-trail", d.TrailName)
+
+	allows := map[string]iampolicy.Statement{}
+	for _, s := range policyOf(t, m, "logs").Statement[1:] {
+		assert.Equal(t, "Allow", s.Effect)
+		allows[s.Sid] = s
+	}
+	assert.Len(t, allows, 3)
+
+	alb := allows["AlbAccessLogs"]
+	assert.Equal(t, []string{"s3:PutObject"}, alb.Action)
+	assert.Equal(t, []string{bucket + "/alb/AWSLogs/" + account + "/*"}, alb.Resource)
+	assert.Equal(t, map[string][]string{
+		"AWS":     {testkit.ElbAccountArn},
+		"Service": {"logdelivery.elasticloadbalancing.amazonaws.com"},
+	}, alb.Principal)
+
+	acl := allows["CloudTrailAclCheck"]
+	assert.Equal(t, []string{"s3:GetBucketAcl"}, acl.Action)
+	assert.Equal(t, []string{bucket}, acl.Resource)
+	assert.Equal(t, []string{trail}, acl.Condition["StringEquals"]["aws:SourceArn"])
+
+	write := allows["CloudTrailWrite"]
+	assert.Equal(t, []string{"s3:PutObject"}, write.Action)
+	assert.Equal(t, []string{bucket + "/cloudtrail/AWSLogs/" + account + "/*"}, write.Resource)
+	assert.Equal(t, map[string][]string{"Service": {"cloudtrail.amazonaws.com"}}, write.Principal)
+	assert.Equal(t, []string{trail}, write.Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, []string{"bucket-owner-full-control"}, write.Condition["StringEquals"]["s3:x-amz-acl"])
+
+	assert.Len(t, m.Invokes(testkit.TokenGetElbServiceAccount), 1)
+}
+
+func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
+	m, _ := run(t, args(prodLike()))
+	component := m.ByType(Type)
+	require.Len(t, component, 1)
+	provider := m.One(t, "pulumi:providers:aws", "aws-app")
+	count := 0
+	for _, r := range m.All() {
+		if r.Type == Type || strings.HasPrefix(r.Type, "pulumi:") {
+			continue
+		}
+		count++
+		assert.Equal(t, component[0].URN, r.Parent, "%s %s", r.Type, r.Name)
+		assert.True(t, strings.HasPrefix(r.Name, componentName+"-"), r.Name)
+		if strings.HasPrefix(r.Type, "aws:") {
+			if p := m.ProviderOf(r); assert.NotNil(t, p, r.Name) {
+				assert.Equal(t, provider.URN, p.URN, r.Name)
+			}
+		}
+	}
+	assert.Greater(t, count, 25)
+	for _, inv := range m.Invokes(testkit.TokenGetElbServiceAccount) {
+		assert.True(t, strings.HasPrefix(inv.Provider, provider.URN+"::"), "the ELB account lookup uses the app provider")
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	_, d := run(t, args(devLike()))
+	for _, c := range []struct {
+		out  pulumi.Output
+		want any
+	}{
+		{d.DbAddress, primaryName + "-abc1234.cmock.ap-northeast-1.rds.amazonaws.com"},
+		{d.DbPort, 3306},
+		{d.DbIdentifier, primaryName + "-abc1234"},
+		{d.DbArn, "arn:aws:rds:ap-northeast-1:" + account + ":db:" + primaryName + "-abc1234"},
+		{d.ParameterPath, "/tastylog/dev/app/"},
+		{d.StaticBucket.Name, "tastylog-dev-static-" + account},
+		{d.StaticBucket.RegionalDomainName, "tastylog-dev-static-" + account + ".s3.ap-northeast-1.amazonaws.com"},
+		{d.DeployBucket.Arn, "arn:aws:s3:::tastylog-dev-deploy-" + account},
+		{d.LogsBucket.Name, "tastylog-dev-logs-" + account},
+	} {
+		got, err := testkit.Await(c.out)
+		require.NoError(t, err)
+		assert.EqualValues(t, c.want, got)
+	}
+}
+
+func TestNewRejectsInvalidArgs(t *testing.T) {
+	a := args(devLike())
+	a.Database.EngineVersion = "9.9"
+	a.ParameterPath = "tastylog/dev/app"
+	m := testkit.New("tastylog", "dev", "ap-northeast-1")
+	err := m.Run(nil, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, componentName, a)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `data: invalid args: dbEngineVersion: "9.9" is not a supported MySQL major version`)
+	assert.Contains(t, err.Error(), `ParameterPath "tastylog/dev/app" must be a path`)
+	assert.Empty(t, m.All())
+}

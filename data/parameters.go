@@ -1,0 +1,58 @@
+package data
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// parameter is one entry of the app's settings contract under the parameter path.
+type parameter struct {
+	key    string
+	secure bool
+	value  pulumi.StringInput
+}
+
+// buildParameters writes the settings the app reads at boot with
+// `aws ssm get-parameters-by-path --path /tastylog/{env}/app/ --with-decryption` (course Section 8). Values
+// come from the resources, never from literals; credentials are SecureStrings under the account's
+// aws/ssm key. SESSION_SECRET replaces the app's hard-coded fallback.
+func (b *builder) buildParameters() error {
+	sessionSecret, err := random.NewRandomPassword(b.ctx, b.name+"-session-secret", &random.RandomPasswordArgs{
+		Length:  pulumi.Int(64),
+		Special: pulumi.Bool(false),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	params := []parameter{
+		{"MYSQL_HOST", false, b.primary.Address},
+		{"MYSQL_PORT", false, pulumi.Sprintf("%d", b.primary.Port)},
+		{"MYSQL_DATABASE", false, b.primary.DbName},
+		{"MYSQL_USERNAME", true, b.primary.Username},
+		{"MYSQL_PASSWORD", true, b.primary.Password.Elem()},
+		{"SESSION_SECRET", true, sessionSecret.Result},
+	}
+	for _, p := range params {
+		typ := "String"
+		if p.secure {
+			typ = "SecureString"
+		}
+		name := b.name + "-param-" + strings.ToLower(strings.ReplaceAll(p.key, "_", "-"))
+		param, err := ssm.NewParameter(b.ctx, name, &ssm.ParameterArgs{
+			Name:        pulumi.String(b.args.ParameterPath + p.key),
+			Type:        pulumi.String(typ),
+			Value:       p.value,
+			Description: pulumi.String("tastylog app setting " + p.key + ", managed by Pulumi"),
+			Tier:        pulumi.String("Standard"),
+			Tags:        nameTags(name),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		b.params = append(b.params, param.Arn)
+	}
+	return nil
+}

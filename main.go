@@ -4,9 +4,12 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
 )
@@ -40,8 +43,25 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(providers.app))
+	if err != nil {
+		return nil, fmt.Errorf("looking up the AWS account: %w", err)
+	}
+
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network},
 		pulumi.Providers(providers.app))
+	if err != nil {
+		return nil, err
+	}
+	db, err := data.New(ctx, cfg.NamePrefix(), &data.Args{
+		Spec:              cfg.Data,
+		ParameterPath:     cfg.ParameterPath(),
+		AccountId:         identity.AccountId,
+		Region:            cfg.Region(),
+		AvailabilityZones: cfg.Network.AvailabilityZones,
+		SubnetIds:         net.DbSubnetIds,
+		SecurityGroupId:   net.DbSecurityGroupId,
+	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +82,15 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		"privateRouteTableIds": net.PrivateRouteTableIds,
 		"dbRouteTableId":       net.DbRouteTableId,
 		"natPublicIps":         net.NatPublicIps,
+
+		"dbAddress":        db.DbAddress,
+		"dbPort":           db.DbPort,
+		"dbIdentifier":     db.DbIdentifier,
+		"dbReplicaAddress": db.ReplicaAddress,
+		"parameterPath":    db.ParameterPath,
+		"staticBucketName": db.StaticBucket.Name,
+		"deployBucketName": db.DeployBucket.Name,
+		"logsBucketName":   db.LogsBucket.Name,
 	}, nil
 }
 

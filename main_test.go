@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,11 +21,17 @@ import (
 )
 
 const (
-	typeProvider    = "pulumi:providers:aws"
-	typeIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeNat         = "aws:ec2/natGateway:NatGateway"
-	typeEndpoint    = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSubnet      = "aws:ec2/subnet:Subnet"
+	typeInstance     = "aws:rds/instance:Instance"
+	typeSubnetGroup  = "aws:rds/subnetGroup:SubnetGroup"
+	typeParameter    = "aws:ssm/parameter:Parameter"
+	typeBucket       = "aws:s3/bucketV2:BucketV2"
+	typePAB          = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
+	typeProvider     = "pulumi:providers:aws"
+	typeIngressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeNat          = "aws:ec2/natGateway:NatGateway"
+	typeEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeSubnet       = "aws:ec2/subnet:Subnet"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -41,7 +49,7 @@ func stacks(t *testing.T) []string {
 
 func objectKeys() []string {
 	var keys []string
-	for k := range stackconfig.ObjectFields {
+	for k := range stackconfig.ObjectFields() {
 		keys = append(keys, k)
 	}
 	return keys
@@ -105,11 +113,38 @@ func TestShippedStacks(t *testing.T) {
 			assert.Len(t, m.ByType(network.Type), 1)
 			assert.Len(t, m.ByType(typeSubnet), 6)
 
-			// Every output resolves.
+			// The stateful layer.
+			net := "tastylog-" + stack
+			db := m.One(t, typeInstance, net+"-mysql-standalone")
+			group := m.One(t, typeSubnetGroup, net+"-mysql-standalone-subnetgroup")
+			assert.Equal(t, []string{net + "-db-subnet-1a-id", net + "-db-subnet-1c-id"}, group.Strings("subnetIds"), "the database lives in the db tier")
+			assert.Equal(t, []string{net + "-db-sg-id"}, db.Strings("vpcSecurityGroupIds"), "only the db security group")
+			assert.True(t, db.Bool("storageEncrypted"))
+			assert.False(t, db.Bool("publiclyAccessible"))
+			assert.True(t, db.IsSecret("password"))
+			for _, p := range m.ByType(typeParameter) {
+				if p.Str("type") == "SecureString" {
+					assert.True(t, p.IsSecret("value"), "%s is secret", p.Str("name"))
+				}
+				assert.True(t, strings.HasPrefix(p.Str("name"), "/tastylog/"+stack+"/app/"), p.Str("name"))
+			}
+			for _, b := range m.ByType(typeBucket) {
+				pab := m.One(t, typePAB, b.Name+"-public-access-block")
+				assert.Equal(t, b.Str("bucket"), pab.Str("bucket"))
+				for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+					assert.True(t, pab.Bool(k), "%s: %s", b.Name, k)
+				}
+				assert.Contains(t, m.One(t, typeBucketPolicy, b.Name+"-policy").Str("policy"), `"aws:SecureTransport":["false"]`, b.Name)
+			}
+
+			// Every output resolves, and none carries a secret.
 			for name, out := range outputs {
-				v, err := testkit.Await(pulumi.ToOutput(out))
+				res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(out))
 				assert.NoError(t, err, name)
-				assert.NotEmpty(t, v, "output %s", name)
+				assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
+				if name != "dbReplicaAddress" { // "" without a replica
+					assert.NotEmpty(t, res.Value, "output %s", name)
+				}
 			}
 		})
 	}
@@ -122,9 +157,31 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.Len(t, dev.ByType(typeNat), 1, "dev runs one NAT gateway")
 	assert.Len(t, dev.ByType(typeEndpoint), 1, "dev has only the free S3 gateway endpoint")
 
+	devDB := dev.One(t, typeInstance, "tastylog-dev-mysql-standalone")
+	assert.False(t, devDB.Bool("multiAz"))
+	assert.False(t, devDB.Protect, "dev is disposable")
+	assert.True(t, devDB.Bool("skipFinalSnapshot"))
+	for _, b := range dev.ByType(typeBucket) {
+		assert.True(t, b.Bool("forceDestroy"), b.Name)
+		assert.False(t, b.Protect, b.Name)
+	}
+
 	prod, _, err := runStack(t, "prod", nil)
 	require.NoError(t, err)
 	assert.Len(t, prod.ByType(typeNat), 2, "prod has a NAT gateway in each AZ")
+	prodDB := prod.One(t, typeInstance, "tastylog-prod-mysql-standalone")
+	assert.True(t, prodDB.Bool("multiAz"))
+	assert.True(t, prodDB.Bool("deletionProtection"))
+	assert.True(t, prodDB.Protect, "prod's database is protected in Pulumi state")
+	assert.False(t, prodDB.Bool("skipFinalSnapshot"))
+	assert.Equal(t, "tastylog-prod-mysql-standalone-final", prodDB.Str("finalSnapshotIdentifier"))
+	assert.True(t, prodDB.Bool("performanceInsightsEnabled"))
+	assert.Equal(t, 7, prodDB.Int("backupRetentionPeriod"))
+	assert.Len(t, prod.ByType(typeBucket), 3)
+	for _, b := range prod.ByType(typeBucket) {
+		assert.False(t, b.Bool("forceDestroy"), b.Name)
+		assert.True(t, b.Protect, "%s is protected in prod", b.Name)
+	}
 	for _, service := range []string{"ssm", "ssmmessages", "ec2messages", "logs"} {
 		assert.NotNil(t, prod.Find(typeEndpoint, "tastylog-prod-"+service+"-vpce"), "prod has the %s endpoint", service)
 	}
@@ -158,6 +215,25 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager and CloudWatch Logs`},
 		{"SSHFromTheWorld", map[string]string{"tastylog:adminCidrs": `["0.0.0.0/0"]`},
 			`tastylog:adminCidrs[0]: "0.0.0.0/0" would open SSH to the whole internet`},
+		{"UnknownEngineMajorVersion", map[string]string{"tastylog:dbEngineVersion": "5.7"},
+			`tastylog:dbEngineVersion: "5.7" is not a supported MySQL major version; allowed: "8.0", "8.4"`},
+		{"InstanceClassNotDbForm", map[string]string{"tastylog:dbInstanceClass": "t4g.micro"},
+			`tastylog:dbInstanceClass: "t4g.micro" is not an RDS instance class`},
+		{"InstanceClassNotForMySQL", map[string]string{"tastylog:dbInstanceClass": "db.t2.micro"},
+			`tastylog:dbInstanceClass: "db.t2.micro" is not offered for MySQL 8`},
+		{"PerformanceInsightsOnMicro", map[string]string{"tastylog:dbPerformanceInsights": "true"},
+			`tastylog:dbPerformanceInsights: "true" is not available on db.t4g.micro`},
+		{"StorageAboveCeiling", map[string]string{"tastylog:dbAllocatedStorage": "200"},
+			`tastylog:dbAllocatedStorage: "200" is above the storage-autoscaling ceiling`},
+		{"ReplicaWithoutBackups", map[string]string{"tastylog:dbReadReplica": "true", "tastylog:dbBackupRetentionDays": "0"},
+			`which a read replica's source needs`},
+		{"NoBackupsInProduction", map[string]string{"tastylog:production": "true", "tastylog:dbBackupRetentionDays": "0",
+			"tastylog:forceDestroyBuckets": "false", "tastylog:dbSkipFinalSnapshot": "false"},
+			`tastylog:dbBackupRetentionDays: "0" turns automated backups off in a production stack`},
+		{"BadWindowFormat", map[string]string{"tastylog:dbBackupWindow": "4am-5am"},
+			`tastylog:dbBackupWindow: "4am-5am" is not a daily window`},
+		{"OverlappingWindows", map[string]string{"tastylog:dbMaintenanceWindow": "Wed:04:30-Wed:05:30"},
+			`tastylog:dbBackupWindow: "04:00-05:00" overlaps the maintenance window`},
 		{"UnknownKeyInObject", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"app":["192.168.3.0/24","192.168.4.0/24"]}`},
 			`tastylog:subnets.app: "[\"192.168.3.0/24\",\"192.168.4.0/24\"]" is under an unknown key "app"; allowed keys: db, private, public`},
 	}
@@ -215,13 +291,13 @@ func TestReadmeDocumentsConfigAndOutputs(t *testing.T) {
 	}
 	documented = append(documented, "aws:region")
 	for _, key := range documented {
-		assert.Regexp(t, regexp.MustCompile("(?m)^\\| `"+regexp.QuoteMeta(key)+"` \\|"), text, "README config table has a row for %s", key)
+		assert.Truef(t, tableRow(key).MatchString(text), "README config table has a row for %s", key)
 	}
 
 	_, outputs, err := runStack(t, "dev", nil)
 	require.NoError(t, err)
 	for name := range outputs {
-		assert.Regexp(t, regexp.MustCompile("(?m)^\\| `"+regexp.QuoteMeta(name)+"` \\|"), text, "README outputs table has a row for %s", name)
+		assert.Truef(t, tableRow(name).MatchString(text), "README outputs table has a row for %s", name)
 	}
 
 	ci, err := os.ReadFile(".ci/run")
@@ -230,4 +306,9 @@ func TestReadmeDocumentsConfigAndOutputs(t *testing.T) {
 	if assert.NotNil(t, cmd, "README shows the test command on a line of its own") {
 		assert.Contains(t, string(ci), cmd[1], ".ci/run runs the README's test command")
 	}
+}
+
+// tableRow matches a Markdown table row whose first cell is the name in backticks.
+func tableRow(name string) *regexp.Regexp {
+	return regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\|")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -27,6 +28,12 @@ func TestLoadDefaults(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Network, netspec.Default()) {
 		t.Errorf("Network = %+v\nwant the defaults %+v", cfg.Network, netspec.Default())
 	}
+	if !reflect.DeepEqual(cfg.Data, dataspec.Default()) {
+		t.Errorf("Data = %+v\nwant the defaults %+v", cfg.Data, dataspec.Default())
+	}
+	if got := cfg.ParameterPath(); got != "/tastylog/dev/app/" {
+		t.Errorf("ParameterPath() = %q, want /tastylog/dev/app/", got)
+	}
 }
 
 func TestLoadReadsEveryKey(t *testing.T) {
@@ -40,6 +47,26 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:natStrategy":       "none",
 		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs"]`,
 		"tastylog:adminCidrs":        `["203.0.113.0/24"]`,
+
+		"tastylog:production":            "false",
+		"tastylog:dbEngineVersion":       "8.4",
+		"tastylog:dbInstanceClass":       "db.m7g.large",
+		"tastylog:dbName":                "reviews",
+		"tastylog:dbUsername":            "dbadmin",
+		"tastylog:dbAllocatedStorage":    "50",
+		"tastylog:dbMaxAllocatedStorage": "500",
+		"tastylog:dbMultiAz":             "false",
+		"tastylog:dbDeletionProtection":  "false",
+		"tastylog:dbSkipFinalSnapshot":   "true",
+		"tastylog:dbBackupRetentionDays": "3",
+		"tastylog:dbBackupWindow":        "18:00-19:00",
+		"tastylog:dbMaintenanceWindow":   "Sun:19:00-Sun:20:00",
+		"tastylog:dbPerformanceInsights": "false",
+		"tastylog:dbMonitoringInterval":  "30",
+		"tastylog:dbLogExports":          `["general"]`,
+		"tastylog:dbReadReplica":         "true",
+		"tastylog:logsExpirationDays":    "14",
+		"tastylog:forceDestroyBuckets":   "true",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -60,6 +87,18 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			NatStrategy:  netspec.NatNone,
 			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs"},
 			AdminCidrs:   []string{"203.0.113.0/24"},
+		},
+		Data: dataspec.Spec{
+			Production:          false,
+			LogsExpirationDays:  14,
+			ForceDestroyBuckets: true,
+			Database: dataspec.Database{
+				EngineVersion: "8.4", InstanceClass: "db.m7g.large", Name: "reviews", Username: "dbadmin",
+				AllocatedStorage: 50, MaxAllocatedStorage: 500,
+				MultiAz: false, DeletionProtection: false, SkipFinalSnapshot: true, BackupRetentionDays: 3,
+				BackupWindow: "18:00-19:00", MaintenanceWindow: "Sun:19:00-Sun:20:00",
+				PerformanceInsights: false, MonitoringInterval: 30, LogExports: []string{"general"}, ReadReplica: true,
+			},
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -100,6 +139,12 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:allowedAccountIds[0]: "1234" is not an AWS account id; want 12 digits`},
 		{"NetworkRulesApply", map[string]string{"tastylog:natStrategy": "nat"},
 			`tastylog:natStrategy: "nat" is not a NAT strategy`},
+		{"DataRulesApply", map[string]string{"tastylog:dbEngineVersion": "5.7"},
+			`tastylog:dbEngineVersion: "5.7" is not a supported MySQL major version`},
+		{"IntegerKeyNotANumber", map[string]string{"tastylog:dbAllocatedStorage": "20GB"},
+			`tastylog:dbAllocatedStorage: "20GB" is not a whole number`},
+		{"BooleanKeyNotABoolean", map[string]string{"tastylog:dbMultiAz": "yes"},
+			`tastylog:dbMultiAz: "yes" is not true or false`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,5 +163,23 @@ func TestEnvDefaultsToStackName(t *testing.T) {
 	}
 	if cfg.Env != "prod" {
 		t.Errorf("Env = %q, want the stack name prod", cfg.Env)
+	}
+}
+
+func TestDeclaredDefaultsCoverEveryScalarAndArrayKey(t *testing.T) {
+	got := DeclaredDefaults()
+	for _, key := range []string{"env", "vpcCidr", "natStrategy", "production", "dbInstanceClass", "dbMultiAz", "dbLogExports", "logsExpirationDays"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("DeclaredDefaults() lacks %s", key)
+		}
+	}
+	if _, ok := got["subnets"]; ok {
+		t.Errorf("DeclaredDefaults() lists the object key subnets, which Pulumi.yaml cannot declare")
+	}
+	if got["dbAllocatedStorage"] != 20 || got["production"] != true || got["env"] != "" {
+		t.Errorf("DeclaredDefaults() = %v, want dbAllocatedStorage 20, production true, env \"\"", got)
+	}
+	if fields := ObjectFields()["subnets"]; !reflect.DeepEqual(fields, []string{"public", "private", "db"}) {
+		t.Errorf("ObjectFields()[subnets] = %v", fields)
 	}
 }

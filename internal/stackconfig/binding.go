@@ -1,0 +1,128 @@
+package stackconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tastylog/infra/internal/configerr"
+)
+
+// binding reads one config key into one field of Config.
+type binding struct {
+	key      string
+	isObject bool
+	fields   []string // allowed fields of an object
+	get      func() any
+	set      func(raw string) error
+}
+
+func str[T ~string](key string, p *T) binding {
+	return binding{key: key,
+		get: func() any { return string(*p) },
+		set: func(raw string) error { *p = T(raw); return nil },
+	}
+}
+
+func list(key string, p *[]string) binding {
+	return binding{key: key,
+		get: func() any { return append([]string{}, *p...) },
+		set: func(raw string) error {
+			var v []string
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
+				return configerr.New(key, raw, "is not a list of strings")
+			}
+			*p = append([]string{}, v...)
+			return nil
+		},
+	}
+}
+
+func integer(key string, p *int) binding {
+	return binding{key: key,
+		get: func() any { return *p },
+		set: func(raw string) error {
+			v, err := strconv.Atoi(strings.TrimSpace(raw))
+			if err != nil {
+				return configerr.New(key, raw, "is not a whole number")
+			}
+			*p = v
+			return nil
+		},
+	}
+}
+
+func boolean(key string, p *bool) binding {
+	return binding{key: key,
+		get: func() any { return *p },
+		set: func(raw string) error {
+			v, err := strconv.ParseBool(strings.TrimSpace(raw))
+			if err != nil {
+				return configerr.New(key, raw, "is not true or false")
+			}
+			*p = v
+			return nil
+		},
+	}
+}
+
+// object decodes a JSON object over the defaults already in *p. Unknown fields are an error naming the
+// allowed ones: a misspelt field would otherwise be dropped and its default used in silence.
+func object(key string, p any, fields ...string) binding {
+	return binding{key: key, isObject: true, fields: fields,
+		get: func() any { return p },
+		set: func(raw string) error {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(raw), &m); err != nil {
+				return configerr.New(key, raw, "is not an object")
+			}
+			var unknown []string
+			for name := range m {
+				if !slices.Contains(fields, name) {
+					unknown = append(unknown, name)
+				}
+			}
+			if len(unknown) > 0 {
+				sort.Strings(unknown)
+				allowed := slices.Clone(fields)
+				sort.Strings(allowed)
+				var errs []error
+				for _, name := range unknown {
+					errs = append(errs, configerr.New(key+"."+name, string(m[name]),
+						"is under an unknown key %q; allowed keys: %s", name, strings.Join(allowed, ", ")))
+				}
+				return errors.Join(errs...)
+			}
+			if err := json.NewDecoder(bytes.NewReader([]byte(raw))).Decode(p); err != nil {
+				return configerr.New(key, raw, "does not fit the expected shape: %v", err)
+			}
+			return nil
+		},
+	}
+}
+
+// prefixKey puts the project namespace in front of the keys of the field errors in err.
+func prefixKey(ns string, err error) error {
+	var out []error
+	for _, e := range unjoin(err) {
+		var fe *configerr.FieldError
+		if errors.As(e, &fe) {
+			out = append(out, &configerr.FieldError{Key: ns + fe.Key, Value: fe.Value, Problem: fe.Problem})
+		} else {
+			out = append(out, fmt.Errorf("%s%w", ns, e))
+		}
+	}
+	return errors.Join(out...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

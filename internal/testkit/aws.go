@@ -24,8 +24,8 @@ const (
 // AutonameSuffix what the mocked auto-naming appends to a logical name.
 const (
 	AutonameSuffix = "-abc1234"
-	AccountID     = "123456789012"
-	ElbAccountArn = "arn:aws:iam::582318560864:root"
+	AccountID      = "123456789012"
+	ElbAccountArn  = "arn:aws:iam::582318560864:root"
 )
 
 // AvailableZones are the AZ suffixes the mocked account can use in any region: a, c and d, like most

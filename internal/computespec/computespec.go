@@ -1,0 +1,191 @@
+// Package computespec is the compute layer's settings as plain Go values: the app servers' instance type
+// and architecture, the Auto Scaling group's size, health checks, instance refresh and scaling, and the
+// log retention, with the rules that keep them deployable. It imports no Pulumi package.
+package computespec
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tastylog/infra/internal/configerr"
+)
+
+// Architectures of the Amazon Linux 2023 AMIs.
+const (
+	ArchArm64  = "arm64"
+	ArchX86_64 = "x86_64"
+)
+
+// Instance families the stack knows, by architecture. Graviton families (a "g" after the generation)
+// run arm64 AMIs; the others x86_64.
+var (
+	arm64Families = []string{"t4g", "m6g", "m7g", "m8g", "c6g", "c7g", "c8g", "r6g", "r7g", "r8g"}
+	x86Families   = []string{"t3", "t3a", "m5", "m6i", "m6a", "m7i", "m7a", "c5", "c6i", "c6a", "c7i", "c7a", "r5", "r6i", "r6a", "r7i", "r7a"}
+	instanceSizes = []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"}
+)
+
+// LogRetentionDays are the retention periods CloudWatch Logs accepts (0, never expire, is not offered).
+var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+const (
+	// MinGracePeriod is the shortest health-check grace the bootstrap fits in: packages, the CloudWatch
+	// agent and the release download take a couple of minutes before the app listens.
+	MinGracePeriod = 120
+	maxGracePeriod = 7200
+)
+
+// Spec is the app servers and their Auto Scaling group.
+type Spec struct {
+	// InstanceType is an EC2 type, e.g. t4g.small; its family decides the AMI architecture.
+	InstanceType string
+	// Architecture, when set, must match the instance type; empty derives it.
+	Architecture string
+	// MinSize, DesiredCapacity and MaxSize bound the group; desired is the initial size only, scaling owns it after.
+	MinSize         int
+	DesiredCapacity int
+	MaxSize         int
+	// HealthCheckGracePeriod is how long (seconds) a new server may fail ELB health checks.
+	HealthCheckGracePeriod int
+	// HealthCheckPath is the target group's shallow health check: it must not touch the database.
+	HealthCheckPath string
+	// RefreshMinHealthyPercentage and RefreshMaxHealthyPercentage bound an instance refresh.
+	RefreshMinHealthyPercentage int
+	RefreshMaxHealthyPercentage int
+	// CpuTarget is the average CPU the group scales to hold.
+	CpuTarget int
+	// RootVolumeSize is the encrypted gp3 root volume in GiB.
+	RootVolumeSize int
+	// SshPublicKey, when set, is installed as the servers' key pair (for SSH over Session Manager, or with
+	// adminCidrs). Empty means no key pair.
+	SshPublicKey string
+	// LogRetentionDays is the retention of the app and system log groups, one of LogRetentionDays.
+	LogRetentionDays int
+}
+
+// Default returns a small, highly available fleet: Graviton t4g.small, 2 to 4 servers.
+func Default() Spec {
+	return Spec{
+		InstanceType:                "t4g.small",
+		Architecture:                "",
+		MinSize:                     2,
+		DesiredCapacity:             2,
+		MaxSize:                     4,
+		HealthCheckGracePeriod:      300,
+		HealthCheckPath:             "/favicon.ico",
+		RefreshMinHealthyPercentage: 100,
+		RefreshMaxHealthyPercentage: 200,
+		CpuTarget:                   50,
+		RootVolumeSize:              20,
+		SshPublicKey:                "",
+		LogRetentionDays:            30,
+	}
+}
+
+// Family returns the instance family (t4g of t4g.small).
+func (s Spec) Family() string {
+	family, _, _ := strings.Cut(s.InstanceType, ".")
+	return family
+}
+
+// Arch returns the architecture of the instance type, "" for an unknown family.
+func (s Spec) Arch() string {
+	switch {
+	case slices.Contains(arm64Families, s.Family()):
+		return ArchArm64
+	case slices.Contains(x86Families, s.Family()):
+		return ArchX86_64
+	}
+	return ""
+}
+
+var (
+	sshKeyPattern  = regexp.MustCompile(`^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$`)
+	healthPathChar = regexp.MustCompile(`^/[A-Za-z0-9._~/-]*$`)
+)
+
+// Validate checks the spec; keys in errors are stack-config keys with keyPrefix in front. adminCidrs is the
+// network's SSH allow-list, which needs a key pair to be of any use.
+func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
+	var errs []error
+	fail := func(key, value, format string, args ...any) {
+		errs = append(errs, configerr.New(keyPrefix+key, value, format, args...))
+	}
+	_, size, ok := strings.Cut(s.InstanceType, ".")
+	switch {
+	case !ok || !slices.Contains(instanceSizes, size):
+		fail("appInstanceType", s.InstanceType, "is not an EC2 instance type; want family.size, such as t4g.small")
+	case s.Arch() == "":
+		fail("appInstanceType", s.InstanceType, "has an instance family this stack does not know; arm64: %s; x86_64: %s",
+			strings.Join(arm64Families, ", "), strings.Join(x86Families, ", "))
+	case s.Architecture != "" && s.Architecture != s.Arch():
+		fail("appArchitecture", s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
+			s.InstanceType, s.Arch(), keyPrefix)
+	}
+	if s.Architecture != "" && s.Architecture != ArchArm64 && s.Architecture != ArchX86_64 {
+		fail("appArchitecture", s.Architecture, "is not an architecture; allowed: %q, %q, or empty", ArchArm64, ArchX86_64)
+	}
+
+	switch {
+	case s.MinSize < 0 || s.MaxSize < 1:
+		fail("appMinSize", strconv.Itoa(s.MinSize), "and %sappMaxSize (%d) must be at least 0 and 1", keyPrefix, s.MaxSize)
+	case s.MinSize > s.MaxSize:
+		fail("appMinSize", strconv.Itoa(s.MinSize), "is above %sappMaxSize (%d)", keyPrefix, s.MaxSize)
+	case s.DesiredCapacity < s.MinSize || s.DesiredCapacity > s.MaxSize:
+		fail("appDesiredCapacity", strconv.Itoa(s.DesiredCapacity), "must lie between %sappMinSize (%d) and %sappMaxSize (%d)",
+			keyPrefix, s.MinSize, keyPrefix, s.MaxSize)
+	}
+	if s.HealthCheckGracePeriod < MinGracePeriod || s.HealthCheckGracePeriod > maxGracePeriod {
+		fail("appHealthCheckGracePeriod", strconv.Itoa(s.HealthCheckGracePeriod),
+			"must be from %d to %d seconds; a server needs about two minutes to install the runtime and fetch the release before it can pass",
+			MinGracePeriod, maxGracePeriod)
+	}
+	if !healthPathChar.MatchString(s.HealthCheckPath) || len(s.HealthCheckPath) > 1024 {
+		fail("appHealthCheckPath", s.HealthCheckPath, "is not a URL path such as /favicon.ico")
+	}
+	minH, maxH := s.RefreshMinHealthyPercentage, s.RefreshMaxHealthyPercentage
+	switch {
+	case minH < 0 || minH > 100:
+		fail("appRefreshMinHealthyPercentage", strconv.Itoa(minH), "must be from 0 to 100")
+	case maxH < 100 || maxH > 200:
+		fail("appRefreshMaxHealthyPercentage", strconv.Itoa(maxH), "must be from 100 to 200")
+	case maxH-minH > 100:
+		fail("appRefreshMaxHealthyPercentage", strconv.Itoa(maxH), "is more than 100 points above %sappRefreshMinHealthyPercentage (%d); AWS refuses that", keyPrefix, minH)
+	case minH == 100 && maxH == 100:
+		fail("appRefreshMaxHealthyPercentage", "100", "leaves an instance refresh no room: with %sappRefreshMinHealthyPercentage 100 it must be above 100 (200 replaces before terminating)", keyPrefix)
+	}
+	if s.CpuTarget < 10 || s.CpuTarget > 90 {
+		fail("appCpuTarget", strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")
+	}
+	if s.RootVolumeSize < 8 || s.RootVolumeSize > 16384 {
+		fail("appRootVolumeSize", strconv.Itoa(s.RootVolumeSize), "must be from 8 (the AMI's size) to 16384 GiB")
+	}
+	if s.SshPublicKey != "" && !sshKeyPattern.MatchString(s.SshPublicKey) {
+		fail("appSshPublicKey", abbreviate(s.SshPublicKey), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
+	}
+	if len(adminCidrs) > 0 && s.SshPublicKey == "" {
+		fail("adminCidrs", strings.Join(adminCidrs, ","), "opens SSH but %sappSshPublicKey is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix)
+	}
+	if !slices.Contains(LogRetentionDays, s.LogRetentionDays) {
+		fail("logRetentionDays", strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))
+	}
+	return errors.Join(errs...)
+}
+
+func abbreviate(s string) string {
+	if len(s) > 24 {
+		return s[:24] + "..."
+	}
+	return s
+}
+
+func joinInts(v []int) string {
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = fmt.Sprint(n)
+	}
+	return strings.Join(parts, ", ")
+}

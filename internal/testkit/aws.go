@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -12,6 +13,7 @@ const (
 	TokenGetAvailabilityZones = "aws:index/getAvailabilityZones:getAvailabilityZones"
 	TokenGetCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
 	TokenGetElbServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
+	TokenGetSsmParameter      = "aws:ssm/getParameter:getParameter"
 	TypeEip                   = "aws:ec2/eip:Eip"
 	TypeVpcEndpoint           = "aws:ec2/vpcEndpoint:VpcEndpoint"
 	TypeRdsInstance           = "aws:rds/instance:Instance"
@@ -31,6 +33,9 @@ const (
 // AvailableZones are the AZ suffixes the mocked account can use in any region: a, c and d, like most
 // accounts in ap-northeast-1 (where b is closed to new accounts).
 var AvailableZones = []string{"a", "c", "d"}
+
+// AmiID is the AMI the mocked SSM public parameter names for an architecture.
+func AmiID(arch string) string { return "ami-al2023-" + arch }
 
 // registerAWS installs the answers and computed outputs the AWS resources of this program need.
 func registerAWS(m *Mocks, region string) {
@@ -53,6 +58,29 @@ func registerAWS(m *Mocks, region string) {
 	})
 	m.Answer(TokenGetElbServiceAccount, func(resource.PropertyMap) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{"arn": ElbAccountArn, "id": "582318560864", "region": region}), nil
+	})
+
+	m.Answer(TokenGetSsmParameter, func(args resource.PropertyMap) (resource.PropertyMap, error) {
+		name := args["name"].StringValue()
+		value := "value-of-" + name
+		if strings.HasPrefix(name, "/aws/service/ami-amazon-linux-latest/") {
+			value = AmiID(name[strings.LastIndex(name, "-")+1:])
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": name, "id": name, "type": "String", "value": value, "insecureValue": value, "version": 1,
+			"arn": "arn:aws:ssm:" + region + "::parameter" + name,
+		}), nil
+	})
+
+	m.Outputs("aws:lb/targetGroup:TargetGroup", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + r.Name + "/0123456789abcdef")
+		state["arnSuffix"] = resource.NewStringProperty("targetgroup/" + r.Name + "/0123456789abcdef")
+	})
+	m.Outputs("aws:ec2/launchTemplate:LaunchTemplate", func(r *Resource, state resource.PropertyMap) {
+		state["latestVersion"] = resource.NewNumberProperty(1)
+	})
+	m.Outputs("aws:ec2/keyPair:KeyPair", func(r *Resource, state resource.PropertyMap) {
+		state["keyName"] = resource.NewStringProperty(r.Name + AutonameSuffix)
 	})
 
 	m.Outputs(TypeRandomPassword, func(r *Resource, state resource.PropertyMap) {
@@ -89,7 +117,7 @@ func registerAWS(m *Mocks, region string) {
 	// Resources named by AWS from their logical name (Pulumi auto-naming) whose id is that name.
 	for _, typ := range []string{
 		"aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup", "aws:rds/optionGroup:OptionGroup",
-		"aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile",
+		"aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile", "aws:autoscaling/group:Group",
 	} {
 		m.Outputs(typ, func(r *Resource, state resource.PropertyMap) {
 			if r.Str("name") == "" {

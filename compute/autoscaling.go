@@ -1,0 +1,87 @@
+package compute
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// groupMetrics are the Auto Scaling group metrics published to CloudWatch every minute.
+var groupMetrics = []string{
+	"GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances",
+	"GroupStandbyInstances", "GroupTerminatingInstances", "GroupTotalInstances",
+}
+
+// buildAutoScaling creates the group across the private subnets, registered with the target group, pinned
+// to the launch template's latest version number (never $Latest, so a template change is a visible diff
+// and starts a rolling instance refresh), and a CPU target-tracking policy.
+//
+// `pulumi up` does not wait for capacity (WaitForCapacityTimeout "0"): a server is healthy only once a
+// release is published to the deploy bucket, which happens after the first `up`; waiting would hang the
+// first deployment for the timeout and then fail it. Health shows in the target group and its alarms.
+func (b *builder) buildAutoScaling() error {
+	a := b.args
+	name := b.name + "-app-asg"
+	var tags autoscaling.GroupTagArray
+	serverTags := b.serverTags(b.name + "-app-ec2")
+	keys := make([]string, 0, len(serverTags))
+	for k := range serverTags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tags = append(tags, autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: serverTags[k], PropagateAtLaunch: pulumi.Bool(true)})
+	}
+
+	var err error
+	b.group, err = autoscaling.NewGroup(b.ctx, name, &autoscaling.GroupArgs{
+		VpcZoneIdentifiers:     a.SubnetIds,
+		MinSize:                pulumi.Int(a.MinSize),
+		MaxSize:                pulumi.Int(a.MaxSize),
+		DesiredCapacity:        pulumi.Int(a.DesiredCapacity),
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(a.HealthCheckGracePeriod),
+		DefaultInstanceWarmup:  pulumi.Int(a.HealthCheckGracePeriod),
+		TargetGroupArns:        pulumi.StringArray{b.targetGroup.Arn},
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id: b.template.res.ID(),
+			Version: b.template.res.LatestVersion.ApplyT(func(v int) string {
+				return strconv.Itoa(v)
+			}).(pulumi.StringOutput),
+		},
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(a.RefreshMinHealthyPercentage),
+				MaxHealthyPercentage: pulumi.Int(a.RefreshMaxHealthyPercentage),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(a.HealthCheckGracePeriod)),
+				SkipMatching:         pulumi.Bool(true),
+			},
+		},
+		WaitForCapacityTimeout: pulumi.String("0"),
+		EnabledMetrics:         pulumi.ToStringArray(groupMetrics),
+		MetricsGranularity:     pulumi.String("1Minute"),
+		Tags:                   tags,
+	}, b.with(
+		// Scaling policies own the desired capacity once the group exists; config sets only the start.
+		pulumi.IgnoreChanges([]string{"desiredCapacity"}),
+		pulumi.DependsOn([]pulumi.Resource{b.rolePolicy, b.logGroups[logApp], b.logGroups[logSystem]}),
+	)...)
+	if err != nil {
+		return err
+	}
+
+	_, err = autoscaling.NewPolicy(b.ctx, b.name+"-app-cpu-target", &autoscaling.PolicyArgs{
+		AutoscalingGroupName: b.group.Name,
+		PolicyType:           pulumi.String("TargetTrackingScaling"),
+		TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
+			PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+				PredefinedMetricType: pulumi.String("ASGAverageCPUUtilization"),
+			},
+			TargetValue: pulumi.Float64(float64(a.CpuTarget)),
+		},
+	}, b.opts...)
+	return err
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
@@ -65,6 +66,24 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
+	app, err := compute.New(ctx, cfg.NamePrefix(), &compute.Args{
+		Spec:                 cfg.Compute,
+		Project:              cfg.Project,
+		Env:                  cfg.Env,
+		Region:               cfg.Region(),
+		AccountId:            identity.AccountId,
+		ParameterPath:        cfg.ParameterPath(),
+		LogGroupPrefix:       cfg.LogGroupPrefix(),
+		AdminCidrs:           cfg.Network.AdminCidrs,
+		VpcId:                net.VpcId,
+		SubnetIds:            net.PrivateSubnetIds,
+		AppSecurityGroupId:   net.AppSecurityGroupId,
+		OpmngSecurityGroupId: net.OpmngSecurityGroupId,
+		DeployBucketName:     db.DeployBucket.Name,
+	}, pulumi.Providers(providers.app))
+	if err != nil {
+		return nil, err
+	}
 
 	return pulumi.Map{
 		"region":               pulumi.String(cfg.Region()),
@@ -91,6 +110,12 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		"staticBucketName": db.StaticBucket.Name,
 		"deployBucketName": db.DeployBucket.Name,
 		"logsBucketName":   db.LogsBucket.Name,
+
+		"targetGroupArn":       app.TargetGroupArn,
+		"autoScalingGroupName": app.AutoScalingGroupName,
+		"launchTemplateId":     app.LaunchTemplateId,
+		"appLogGroupName":      app.AppLogGroupName,
+		"systemLogGroupName":   app.SystemLogGroupName,
 	}, nil
 }
 

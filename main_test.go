@@ -21,17 +21,20 @@ import (
 )
 
 const (
-	typeInstance     = "aws:rds/instance:Instance"
-	typeSubnetGroup  = "aws:rds/subnetGroup:SubnetGroup"
-	typeParameter    = "aws:ssm/parameter:Parameter"
-	typeBucket       = "aws:s3/bucketV2:BucketV2"
-	typePAB          = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
-	typeProvider     = "pulumi:providers:aws"
-	typeIngressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeNat          = "aws:ec2/natGateway:NatGateway"
-	typeEndpoint     = "aws:ec2/vpcEndpoint:VpcEndpoint"
-	typeSubnet       = "aws:ec2/subnet:Subnet"
+	typeInstance       = "aws:rds/instance:Instance"
+	typeSubnetGroup    = "aws:rds/subnetGroup:SubnetGroup"
+	typeParameter      = "aws:ssm/parameter:Parameter"
+	typeBucket         = "aws:s3/bucketV2:BucketV2"
+	typePAB            = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
+	typeProvider       = "pulumi:providers:aws"
+	typeGroup          = "aws:autoscaling/group:Group"
+	typeLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
+	typeTargetGroup    = "aws:lb/targetGroup:TargetGroup"
+	typeIngressRule    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeNat            = "aws:ec2/natGateway:NatGateway"
+	typeEndpoint       = "aws:ec2/vpcEndpoint:VpcEndpoint"
+	typeSubnet         = "aws:ec2/subnet:Subnet"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -137,6 +140,21 @@ func TestShippedStacks(t *testing.T) {
 				assert.Contains(t, m.One(t, typeBucketPolicy, b.Name+"-policy").Str("policy"), `"aws:SecureTransport":["false"]`, b.Name)
 			}
 
+			// The app servers.
+			asg := m.One(t, typeGroup, net+"-app-asg")
+			assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, asg.Strings("vpcZoneIdentifiers"), "servers only in the private subnets")
+			lt := m.One(t, typeLaunchTemplate, net+"-app-lt")
+			tg := m.One(t, typeTargetGroup, net+"-app-tg")
+			assert.Equal(t, lt.ID, asg.Input("launchTemplate").(map[string]any)["id"])
+			assert.Len(t, asg.Strings("targetGroupArns"), 1)
+			assert.Contains(t, asg.Strings("targetGroupArns")[0], "targetgroup/"+tg.Name+"/")
+			assert.Equal(t, net+"-vpc-id", tg.Str("vpcId"))
+			assert.Equal(t, "required", lt.Input("metadataOptions").(map[string]any)["httpTokens"])
+			assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
+			nic := lt.Objects("networkInterfaces")[0]
+			assert.Equal(t, "false", nic["associatePublicIpAddress"])
+			assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+
 			// Every output resolves, and none carries a secret.
 			for name, out := range outputs {
 				res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(out))
@@ -178,6 +196,18 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.True(t, prodDB.Bool("performanceInsightsEnabled"))
 	assert.Equal(t, 7, prodDB.Int("backupRetentionPeriod"))
 	assert.Len(t, prod.ByType(typeBucket), 3)
+
+	refresh := func(m *testkit.Mocks, stack string) map[string]any {
+		asg := m.One(t, typeGroup, "tastylog-"+stack+"-app-asg")
+		return asg.Input("instanceRefresh").(map[string]any)["preferences"].(map[string]any)
+	}
+	devASG, prodASG := dev.One(t, typeGroup, "tastylog-dev-app-asg"), prod.One(t, typeGroup, "tastylog-prod-app-asg")
+	assert.Equal(t, 1, devASG.Int("minSize"))
+	assert.GreaterOrEqual(t, prodASG.Int("minSize"), 2, "prod keeps a server in each AZ")
+	assert.EqualValues(t, 0, refresh(dev, "dev")["minHealthyPercentage"])
+	assert.EqualValues(t, 100, refresh(prod, "prod")["minHealthyPercentage"], "prod never drops capacity during a rollout")
+	assert.EqualValues(t, 200, refresh(prod, "prod")["maxHealthyPercentage"])
+	assert.Equal(t, "t4g.micro", dev.One(t, typeLaunchTemplate, "tastylog-dev-app-lt").Str("instanceType"))
 	for _, b := range prod.ByType(typeBucket) {
 		assert.False(t, b.Bool("forceDestroy"), b.Name)
 		assert.True(t, b.Protect, "%s is protected in prod", b.Name)
@@ -234,6 +264,18 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			`tastylog:dbBackupWindow: "4am-5am" is not a daily window`},
 		{"OverlappingWindows", map[string]string{"tastylog:dbMaintenanceWindow": "Wed:04:30-Wed:05:30"},
 			`tastylog:dbBackupWindow: "04:00-05:00" overlaps the maintenance window`},
+		{"InstanceArchitectureMismatch", map[string]string{"tastylog:appArchitecture": "x86_64"},
+			`tastylog:appArchitecture: "x86_64" does not match t4g.micro, which runs arm64 AMIs`},
+		{"MinAboveMax", map[string]string{"tastylog:appMinSize": "3"},
+			`tastylog:appMinSize: "3" is above tastylog:appMaxSize (2)`},
+		{"DesiredAboveMax", map[string]string{"tastylog:appDesiredCapacity": "5"},
+			`tastylog:appDesiredCapacity: "5" must lie between tastylog:appMinSize (1) and tastylog:appMaxSize (2)`},
+		{"UnknownInstanceFamily", map[string]string{"tastylog:appInstanceType": "q9.large"},
+			`tastylog:appInstanceType: "q9.large" has an instance family this stack does not know`},
+		{"GracePeriodTooShort", map[string]string{"tastylog:appHealthCheckGracePeriod": "10"},
+			`tastylog:appHealthCheckGracePeriod: "10" must be from 120 to 7200 seconds`},
+		{"LogRetentionNotAllowed", map[string]string{"tastylog:logRetentionDays": "10"},
+			`tastylog:logRetentionDays: "10" is not a CloudWatch Logs retention`},
 		{"UnknownKeyInObject", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"app":["192.168.3.0/24","192.168.4.0/24"]}`},
 			`tastylog:subnets.app: "[\"192.168.3.0/24\",\"192.168.4.0/24\"]" is under an unknown key "app"; allowed keys: db, private, public`},
 	}

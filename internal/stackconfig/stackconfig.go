@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/netspec"
@@ -28,7 +29,12 @@ type Config struct {
 	Network netspec.Spec
 	// Data is the database and the buckets, and whether the stack is production.
 	Data dataspec.Spec
+	// Compute is the app servers and their Auto Scaling group.
+	Compute computespec.Spec
 }
+
+// LogGroupPrefix is the start of the stack's log group names: /{project}/{env}.
+func (c *Config) LogGroupPrefix() string { return "/" + c.Project + "/" + c.Env }
 
 // Region is the app region every regional resource lives in.
 func (c *Config) Region() string { return c.Network.Region }
@@ -41,11 +47,15 @@ func (c *Config) ParameterPath() string { return "/" + c.Project + "/" + c.Env +
 
 const keyRegion = "aws:region"
 
+// maxNamePrefix keeps {project}-{env}-app-alb plus Pulumi's 8-character random suffix within the 32
+// characters AWS allows load balancer and target group names.
+const maxNamePrefix = 16
+
 // bindings ties every key in the project namespace to its field in c. It is the one list of keys: Load
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
 func bindings(c *Config) []binding {
-	n, d, db := &c.Network, &c.Data, &c.Data.Database
+	n, d, db, app := &c.Network, &c.Data, &c.Data.Database, &c.Compute
 	return []binding{
 		str("env", &c.Env),
 		list("allowedAccountIds", &c.AllowedAccountIds),
@@ -76,6 +86,20 @@ func bindings(c *Config) []binding {
 		boolean("dbReadReplica", &db.ReadReplica),
 		integer("logsExpirationDays", &d.LogsExpirationDays),
 		boolean("forceDestroyBuckets", &d.ForceDestroyBuckets),
+
+		str("appInstanceType", &app.InstanceType),
+		str("appArchitecture", &app.Architecture),
+		integer("appMinSize", &app.MinSize),
+		integer("appDesiredCapacity", &app.DesiredCapacity),
+		integer("appMaxSize", &app.MaxSize),
+		integer("appHealthCheckGracePeriod", &app.HealthCheckGracePeriod),
+		str("appHealthCheckPath", &app.HealthCheckPath),
+		integer("appRefreshMinHealthyPercentage", &app.RefreshMinHealthyPercentage),
+		integer("appRefreshMaxHealthyPercentage", &app.RefreshMaxHealthyPercentage),
+		integer("appCpuTarget", &app.CpuTarget),
+		integer("appRootVolumeSize", &app.RootVolumeSize),
+		str("appSshPublicKey", &app.SshPublicKey),
+		integer("logRetentionDays", &app.LogRetentionDays),
 	}
 }
 
@@ -86,6 +110,7 @@ func defaults(project string) *Config {
 		AllowedAccountIds: []string{},
 		Network:           netspec.Default(),
 		Data:              dataspec.Default(),
+		Compute:           computespec.Default(),
 	}
 }
 
@@ -120,7 +145,16 @@ func Load(project, stack string, get Lookup) (*Config, error) {
 }
 
 func (c *Config) validate(ns string) error {
-	errs := []error{c.Network.Validate(ns), c.Data.Validate(ns)}
+	errs := []error{c.Network.Validate(ns), c.Data.Validate(ns), c.Compute.Validate(ns, c.Network.AdminCidrs)}
+	if c.Data.Production && c.Compute.MinSize < 2 {
+		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),
+			"keeps fewer than 2 app servers in a production stack (%sproduction is true); losing one server or AZ would take the site down", ns))
+	}
+	if len(c.NamePrefix()) > maxNamePrefix {
+		errs = append(errs, configerr.New(ns+"env", c.Env,
+			"makes the name prefix %q longer than %d characters; load balancer and target group names (%q + a random suffix) must fit in 32",
+			c.NamePrefix(), maxNamePrefix, c.NamePrefix()+"-app-alb"))
+	}
 	if !namePattern(c.Env) {
 		errs = append(errs, configerr.New(ns+"env", c.Env,
 			"is not a valid environment name; use 1-16 lowercase letters, digits or hyphens, starting with a letter (it goes into every resource name)"))

@@ -5,11 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
 // lookup serves config from a map of fully qualified keys.
+const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5bG9nLXRlc3Qta2V5LW5vdC1yZWFs ops@example"
+
 func lookup(values map[string]string) Lookup {
 	return func(key string) (string, bool) {
 		v, ok := values[key]
@@ -67,6 +70,20 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:dbReadReplica":         "true",
 		"tastylog:logsExpirationDays":    "14",
 		"tastylog:forceDestroyBuckets":   "true",
+
+		"tastylog:appInstanceType":                "c7g.large",
+		"tastylog:appArchitecture":                "arm64",
+		"tastylog:appMinSize":                     "1",
+		"tastylog:appDesiredCapacity":             "2",
+		"tastylog:appMaxSize":                     "3",
+		"tastylog:appHealthCheckGracePeriod":      "240",
+		"tastylog:appHealthCheckPath":             "/public/ok.txt",
+		"tastylog:appRefreshMinHealthyPercentage": "50",
+		"tastylog:appRefreshMaxHealthyPercentage": "150",
+		"tastylog:appCpuTarget":                   "60",
+		"tastylog:appRootVolumeSize":              "30",
+		"tastylog:appSshPublicKey":                testKey,
+		"tastylog:logRetentionDays":               "14",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -99,6 +116,12 @@ func TestLoadReadsEveryKey(t *testing.T) {
 				BackupWindow: "18:00-19:00", MaintenanceWindow: "Sun:19:00-Sun:20:00",
 				PerformanceInsights: false, MonitoringInterval: 30, LogExports: []string{"general"}, ReadReplica: true,
 			},
+		},
+		Compute: computespec.Spec{
+			InstanceType: "c7g.large", Architecture: "arm64", MinSize: 1, DesiredCapacity: 2, MaxSize: 3,
+			HealthCheckGracePeriod: 240, HealthCheckPath: "/public/ok.txt",
+			RefreshMinHealthyPercentage: 50, RefreshMaxHealthyPercentage: 150, CpuTarget: 60, RootVolumeSize: 30,
+			SshPublicKey: testKey, LogRetentionDays: 14,
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -143,6 +166,12 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:dbEngineVersion: "5.7" is not a supported MySQL major version`},
 		{"IntegerKeyNotANumber", map[string]string{"tastylog:dbAllocatedStorage": "20GB"},
 			`tastylog:dbAllocatedStorage: "20GB" is not a whole number`},
+		{"ProductionWithOneServer", map[string]string{"tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
+			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
+		{"NamePrefixTooLong", map[string]string{"tastylog:env": "production"},
+			`tastylog:env: "production" makes the name prefix "tastylog-production" longer than 16 characters`},
+		{"ComputeRulesApply", map[string]string{"tastylog:appInstanceType": "t4g.small", "tastylog:appArchitecture": "x86_64"},
+			`tastylog:appArchitecture: "x86_64" does not match t4g.small`},
 		{"BooleanKeyNotABoolean", map[string]string{"tastylog:dbMultiAz": "yes"},
 			`tastylog:dbMultiAz: "yes" is not true or false`},
 	}

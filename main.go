@@ -11,6 +11,7 @@ import (
 
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
+	"github.com/tastylog/infra/edge"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
 )
@@ -49,7 +50,7 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, fmt.Errorf("looking up the AWS account: %w", err)
 	}
 
-	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network},
+	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network, OriginPort: cfg.Edge.OriginPort()},
 		pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
@@ -80,6 +81,28 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		AppSecurityGroupId:   net.AppSecurityGroupId,
 		OpmngSecurityGroupId: net.OpmngSecurityGroupId,
 		DeployBucketName:     db.DeployBucket.Name,
+	}, pulumi.Providers(providers.app))
+	if err != nil {
+		return nil, err
+	}
+	front, err := edge.New(ctx, cfg.NamePrefix(), &edge.Args{
+		Spec:                           cfg.Edge,
+		Env:                            cfg.Env,
+		AccountId:                      identity.AccountId,
+		Region:                         cfg.Region(),
+		Production:                     cfg.Data.Production,
+		UsEast1:                        providers.usEast1,
+		CloudFrontLogSource:            data.CloudFrontLogSource(cfg.NamePrefix()),
+		AlbLogPrefix:                   data.AlbLogPrefix,
+		CloudFrontLogPrefix:            data.CloudFrontLogPrefix,
+		PublicSubnetIds:                net.PublicSubnetIds,
+		WebSecurityGroupId:             net.WebSecurityGroupId,
+		TargetGroupArn:                 app.TargetGroupArn,
+		TargetGroupArnSuffix:           app.TargetGroupArnSuffix,
+		AutoScalingGroupName:           app.AutoScalingGroupName,
+		StaticBucketName:               db.StaticBucket.Name,
+		StaticBucketRegionalDomainName: db.StaticBucket.RegionalDomainName,
+		LogsBucketName:                 db.LogsBucket.Name,
 	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
@@ -116,6 +139,17 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		"launchTemplateId":     app.LaunchTemplateId,
 		"appLogGroupName":      app.AppLogGroupName,
 		"systemLogGroupName":   app.SystemLogGroupName,
+		"targetGroupArnSuffix": app.TargetGroupArnSuffix,
+
+		"siteUrl":                  front.SiteUrl,
+		"cloudFrontDomainName":     front.CloudFrontDomainName,
+		"cloudFrontDistributionId": front.DistributionId,
+		"albDnsName":               front.AlbDnsName,
+		"albArnSuffix":             front.AlbArnSuffix,
+		"hostedZoneId":             front.HostedZoneId,
+		"nameServers":              front.NameServers,
+		"cloudFrontCertificateArn": front.CloudFrontCertificateArn,
+		"albCertificateArn":        front.AlbCertificateArn,
 	}, nil
 }
 

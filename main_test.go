@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -35,6 +36,8 @@ const (
 	typeNat            = "aws:ec2/natGateway:NatGateway"
 	typeEndpoint       = "aws:ec2/vpcEndpoint:VpcEndpoint"
 	typeSubnet         = "aws:ec2/subnet:Subnet"
+	typeCertificate    = "aws:acm/certificate:Certificate"
+	typeRecord         = "aws:route53/record:Record"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -76,95 +79,138 @@ func runStack(t *testing.T, stack string, overrides map[string]string) (*testkit
 	return m, outputs, err
 }
 
+// modes are the two ways a site is served: as shipped (no domain, CloudFront's hostname) and with a domain.
+var modes = []struct {
+	name      string
+	overrides map[string]string
+	// emptyOutputs may be "" or [] in this mode.
+	emptyOutputs []string
+}{
+	{"NoDomain", nil, []string{"dbReplicaAddress", "hostedZoneId", "nameServers", "cloudFrontCertificateArn", "albCertificateArn"}},
+	{"Domain", map[string]string{"tastylog:domain": "example.com", "tastylog:createHostedZone": "true"}, []string{"dbReplicaAddress"}},
+}
+
 func TestShippedStacks(t *testing.T) {
 	for _, stack := range stacks(t) {
-		t.Run(stack, func(t *testing.T) {
-			m, outputs, err := runStack(t, stack, nil)
-			require.NoError(t, err)
+		for _, mode := range modes {
+			t.Run(stack+"/"+mode.name, func(t *testing.T) {
+				checkStack(t, stack, mode.overrides, mode.emptyOutputs)
+			})
+		}
+	}
+}
 
-			providers := map[string]*testkit.Resource{}
-			for _, p := range m.ByType(typeProvider) {
-				providers[p.Name] = p
-				tags, _ := p.Input("defaultTags").(map[string]any)["tags"].(map[string]any)
-				assert.Equal(t, map[string]any{"Project": "tastylog", "Env": stack, "ManagedBy": "pulumi"}, tags, "%s default tags", p.Name)
-			}
-			require.Contains(t, providers, "aws-app")
-			require.Contains(t, providers, "aws-us-east-1")
-			assert.Equal(t, "ap-northeast-1", providers["aws-app"].Str("region"))
-			assert.Equal(t, "us-east-1", providers["aws-us-east-1"].Str("region"))
+// checkStack runs the program for stack with overrides and checks the graph-wide rules.
+func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOutputs []string) {
+	t.Helper()
+	m, outputs, err := runStack(t, stack, overrides)
+	require.NoError(t, err)
+	withDomain := overrides["tastylog:domain"] != ""
 
-			// Graph-wide rules.
-			for _, r := range m.All() {
-				if !strings.HasPrefix(r.Type, "aws:") {
-					continue
-				}
-				p := m.ProviderOf(r)
-				if assert.NotNil(t, p, "%s %s has an explicit provider", r.Type, r.Name) {
-					assert.Equal(t, typeProvider, p.Type)
-				}
-				parent := m.ByURN(r.Parent)
-				if assert.NotNil(t, parent, "%s %s has a parent", r.Type, r.Name) {
-					assert.True(t, strings.HasPrefix(parent.Type, "tastylog:"), "%s %s is parented to a layer component, not the stack", r.Type, r.Name)
-				}
-				assert.True(t, strings.HasPrefix(r.Name, "tastylog-"+stack+"-"), "%s follows {project}-{env}-{role}", r.Name)
-			}
-			for _, r := range m.ByType(typeIngressRule) {
-				if r.Str("cidrIpv4") == "0.0.0.0/0" {
-					assert.Equal(t, "tastylog-"+stack+"-web-sg-id", r.Str("securityGroupId"), "%s: world ingress is only for the load balancer", r.Name)
-				}
-			}
-			assert.Len(t, m.ByType(network.Type), 1)
-			assert.Len(t, m.ByType(typeSubnet), 6)
+	providers := map[string]*testkit.Resource{}
+	for _, p := range m.ByType(typeProvider) {
+		providers[p.Name] = p
+		tags, _ := p.Input("defaultTags").(map[string]any)["tags"].(map[string]any)
+		assert.Equal(t, map[string]any{"Project": "tastylog", "Env": stack, "ManagedBy": "pulumi"}, tags, "%s default tags", p.Name)
+	}
+	require.Contains(t, providers, "aws-app")
+	require.Contains(t, providers, "aws-us-east-1")
+	assert.Equal(t, "ap-northeast-1", providers["aws-app"].Str("region"))
+	assert.Equal(t, "us-east-1", providers["aws-us-east-1"].Str("region"))
 
-			// The stateful layer.
-			net := "tastylog-" + stack
-			db := m.One(t, typeInstance, net+"-mysql-standalone")
-			group := m.One(t, typeSubnetGroup, net+"-mysql-standalone-subnetgroup")
-			assert.Equal(t, []string{net + "-db-subnet-1a-id", net + "-db-subnet-1c-id"}, group.Strings("subnetIds"), "the database lives in the db tier")
-			assert.Equal(t, []string{net + "-db-sg-id"}, db.Strings("vpcSecurityGroupIds"), "only the db security group")
-			assert.True(t, db.Bool("storageEncrypted"))
-			assert.False(t, db.Bool("publiclyAccessible"))
-			assert.True(t, db.IsSecret("password"))
-			for _, p := range m.ByType(typeParameter) {
-				if p.Str("type") == "SecureString" {
-					assert.True(t, p.IsSecret("value"), "%s is secret", p.Str("name"))
-				}
-				assert.True(t, strings.HasPrefix(p.Str("name"), "/tastylog/"+stack+"/app/"), p.Str("name"))
-			}
-			for _, b := range m.ByType(typeBucket) {
-				pab := m.One(t, typePAB, b.Name+"-public-access-block")
-				assert.Equal(t, b.Str("bucket"), pab.Str("bucket"))
-				for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-					assert.True(t, pab.Bool(k), "%s: %s", b.Name, k)
-				}
-				assert.Contains(t, m.One(t, typeBucketPolicy, b.Name+"-policy").Str("policy"), `"aws:SecureTransport":["false"]`, b.Name)
-			}
+	// Graph-wide rules.
+	for _, r := range m.All() {
+		if !strings.HasPrefix(r.Type, "aws:") {
+			continue
+		}
+		p := m.ProviderOf(r)
+		if assert.NotNil(t, p, "%s %s has an explicit provider", r.Type, r.Name) {
+			assert.Equal(t, typeProvider, p.Type)
+		}
+		parent := m.ByURN(r.Parent)
+		if assert.NotNil(t, parent, "%s %s has a parent", r.Type, r.Name) {
+			assert.True(t, strings.HasPrefix(parent.Type, "tastylog:"), "%s %s is parented to a layer component, not the stack", r.Type, r.Name)
+		}
+		assert.True(t, strings.HasPrefix(r.Name, "tastylog-"+stack+"-"), "%s follows {project}-{env}-{role}", r.Name)
+	}
+	originPort := 80
+	if withDomain {
+		originPort = 443
+	}
+	for _, r := range m.ByType(typeIngressRule) {
+		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
+		if r.Str("securityGroupId") == "tastylog-"+stack+"-web-sg-id" {
+			assert.Equal(t, testkit.CloudFrontPrefixListID, r.Str("prefixListId"), "the load balancer admits CloudFront only")
+			assert.Equal(t, originPort, r.Int("fromPort"), "on the one port the distribution uses")
+		}
+	}
+	for _, r := range m.All() {
+		if !strings.HasPrefix(r.Type, "aws:") {
+			continue
+		}
+		region := m.ProviderOf(r).Str("region")
+		usEast1 := strings.Contains(r.Name, "-cloudfront-cert") && r.Type != typeRecord || strings.Contains(r.Name, "-cloudfront-log-")
+		if usEast1 {
+			assert.Equal(t, "us-east-1", region, "%s %s must live in us-east-1", r.Type, r.Name)
+		} else {
+			assert.Equal(t, "ap-northeast-1", region, "%s %s belongs in the app region", r.Type, r.Name)
+		}
+	}
+	if withDomain {
+		cert := m.One(t, typeCertificate, "tastylog-"+stack+"-cloudfront-cert")
+		assert.Equal(t, "us-east-1", m.ProviderOf(cert).Str("region"), "CloudFront takes certificates from us-east-1 only")
+		assert.Equal(t, stack+".example.com", cert.Str("domainName"))
+	}
+	assert.Len(t, m.ByType(network.Type), 1)
+	assert.Len(t, m.ByType(typeSubnet), 6)
 
-			// The app servers.
-			asg := m.One(t, typeGroup, net+"-app-asg")
-			assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, asg.Strings("vpcZoneIdentifiers"), "servers only in the private subnets")
-			lt := m.One(t, typeLaunchTemplate, net+"-app-lt")
-			tg := m.One(t, typeTargetGroup, net+"-app-tg")
-			assert.Equal(t, lt.ID, asg.Input("launchTemplate").(map[string]any)["id"])
-			assert.Len(t, asg.Strings("targetGroupArns"), 1)
-			assert.Contains(t, asg.Strings("targetGroupArns")[0], "targetgroup/"+tg.Name+"/")
-			assert.Equal(t, net+"-vpc-id", tg.Str("vpcId"))
-			assert.Equal(t, "required", lt.Input("metadataOptions").(map[string]any)["httpTokens"])
-			assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
-			nic := lt.Objects("networkInterfaces")[0]
-			assert.Equal(t, "false", nic["associatePublicIpAddress"])
-			assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+	// The stateful layer.
+	net := "tastylog-" + stack
+	db := m.One(t, typeInstance, net+"-mysql-standalone")
+	group := m.One(t, typeSubnetGroup, net+"-mysql-standalone-subnetgroup")
+	assert.Equal(t, []string{net + "-db-subnet-1a-id", net + "-db-subnet-1c-id"}, group.Strings("subnetIds"), "the database lives in the db tier")
+	assert.Equal(t, []string{net + "-db-sg-id"}, db.Strings("vpcSecurityGroupIds"), "only the db security group")
+	assert.True(t, db.Bool("storageEncrypted"))
+	assert.False(t, db.Bool("publiclyAccessible"))
+	assert.True(t, db.IsSecret("password"))
+	for _, p := range m.ByType(typeParameter) {
+		if p.Str("type") == "SecureString" {
+			assert.True(t, p.IsSecret("value"), "%s is secret", p.Str("name"))
+		}
+		assert.True(t, strings.HasPrefix(p.Str("name"), "/tastylog/"+stack+"/app/"), p.Str("name"))
+	}
+	for _, b := range m.ByType(typeBucket) {
+		pab := m.One(t, typePAB, b.Name+"-public-access-block")
+		assert.Equal(t, b.Str("bucket"), pab.Str("bucket"))
+		for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+			assert.True(t, pab.Bool(k), "%s: %s", b.Name, k)
+		}
+		assert.Contains(t, m.One(t, typeBucketPolicy, b.Name+"-policy").Str("policy"), `"aws:SecureTransport":["false"]`, b.Name)
+	}
 
-			// Every output resolves, and none carries a secret.
-			for name, out := range outputs {
-				res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(out))
-				assert.NoError(t, err, name)
-				assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
-				if name != "dbReplicaAddress" { // "" without a replica
-					assert.NotEmpty(t, res.Value, "output %s", name)
-				}
-			}
-		})
+	// The app servers.
+	asg := m.One(t, typeGroup, net+"-app-asg")
+	assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, asg.Strings("vpcZoneIdentifiers"), "servers only in the private subnets")
+	lt := m.One(t, typeLaunchTemplate, net+"-app-lt")
+	tg := m.One(t, typeTargetGroup, net+"-app-tg")
+	assert.Equal(t, lt.ID, asg.Input("launchTemplate").(map[string]any)["id"])
+	assert.Len(t, asg.Strings("targetGroupArns"), 1)
+	assert.Contains(t, asg.Strings("targetGroupArns")[0], "targetgroup/"+tg.Name+"/")
+	assert.Equal(t, net+"-vpc-id", tg.Str("vpcId"))
+	assert.Equal(t, "required", lt.Input("metadataOptions").(map[string]any)["httpTokens"])
+	assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
+	nic := lt.Objects("networkInterfaces")[0]
+	assert.Equal(t, "false", nic["associatePublicIpAddress"])
+	assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+
+	// Every output resolves, and none carries a secret.
+	for name, out := range outputs {
+		res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(out))
+		assert.NoError(t, err, name)
+		assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
+		if !slices.Contains(emptyOutputs, name) {
+			assert.NotEmpty(t, res.Value, "output %s", name)
+		}
 	}
 }
 
@@ -276,6 +322,16 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			`tastylog:appHealthCheckGracePeriod: "10" must be from 120 to 7200 seconds`},
 		{"LogRetentionNotAllowed", map[string]string{"tastylog:logRetentionDays": "10"},
 			`tastylog:logRetentionDays: "10" is not a CloudWatch Logs retention`},
+		{"DomainNotADNSName", map[string]string{"tastylog:domain": "https://example.com", "tastylog:createHostedZone": "true"},
+			`tastylog:domain: "https://example.com" is not a DNS name`},
+		{"ZoneIdAndCreateZone", map[string]string{"tastylog:domain": "example.com", "tastylog:createHostedZone": "true",
+			"tastylog:hostedZoneId": "Z0123456789ABCDEFGHIJ"},
+			`tastylog:hostedZoneId: "Z0123456789ABCDEFGHIJ" names an existing zone while tastylog:createHostedZone asks for a new one`},
+		{"CloudFrontCertificateOutsideUsEast1", map[string]string{"tastylog:domain": "example.com", "tastylog:createHostedZone": "true",
+			"tastylog:cloudFrontCertificateArn": "arn:aws:acm:ap-northeast-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"},
+			`is in ap-northeast-1; CloudFront accepts certificates from us-east-1 only`},
+		{"UnknownPriceClass", map[string]string{"tastylog:priceClass": "PriceClass_300"},
+			`tastylog:priceClass: "PriceClass_300" is not a CloudFront price class; allowed: PriceClass_100, PriceClass_200, PriceClass_All`},
 		{"UnknownKeyInObject", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"app":["192.168.3.0/24","192.168.4.0/24"]}`},
 			`tastylog:subnets.app: "[\"192.168.3.0/24\",\"192.168.4.0/24\"]" is under an unknown key "app"; allowed keys: db, private, public`},
 	}

@@ -6,28 +6,25 @@ import (
 	"github.com/tastylog/infra/internal/iampolicy"
 )
 
-func bucketArn(name string) string { return "arn:aws:s3:::" + name }
+// CloudFrontLogSource is the name of the CloudWatch Logs delivery source the edge layer creates (in
+// us-east-1) for the distribution's access logs; the logs bucket admits deliveries from it alone.
+func CloudFrontLogSource(prefix string) string { return prefix + "-cloudfront" }
 
-// denyInsecureTransport refuses every request to the bucket that does not use TLS.
-func denyInsecureTransport(name string) iampolicy.Statement {
-	arn := bucketArn(name)
-	return iampolicy.Deny("DenyInsecureTransport", []string{"s3:*"}, []string{arn, arn + "/*"}).
-		To("AWS", "*").When("Bool", "aws:SecureTransport", "false")
-}
-
-// bucketPolicy is the policy of a bucket no AWS service writes to: TLS only.
-func bucketPolicy(name string) iampolicy.Document {
-	return iampolicy.New(denyInsecureTransport(name))
+// deployBucketPolicy is the policy of a bucket no AWS service writes to: TLS only.
+func deployBucketPolicy(name string) iampolicy.Document {
+	return iampolicy.New(iampolicy.DenyInsecureTransport(name))
 }
 
 // logsBucketPolicy admits exactly the log deliveries the stack uses, each to its own prefix and only for
 // this account: ALB access logs (the region's ELB account, or the log-delivery service in regions that
-// opened after August 2022) and the stack's CloudTrail trail.
-func logsBucketPolicy(name, account, region, elbAccountArn, trailName string) iampolicy.Document {
-	arn := bucketArn(name)
+// opened after August 2022), the stack's CloudTrail trail, and CloudFront's standard logging (v2, through
+// CloudWatch Logs delivery, which needs no bucket ACLs).
+func logsBucketPolicy(name, account, region, elbAccountArn, trailName, cloudFrontSource string) iampolicy.Document {
+	arn := iampolicy.BucketArn(name)
 	trailArn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, trailName)
+	sourceArn := fmt.Sprintf("arn:aws:logs:us-east-1:%s:delivery-source:%s", account, cloudFrontSource)
 	return iampolicy.New(
-		denyInsecureTransport(name),
+		iampolicy.DenyInsecureTransport(name),
 		iampolicy.Allow("AlbAccessLogs", []string{"s3:PutObject"},
 			[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, AlbLogPrefix, account)}).
 			To("AWS", elbAccountArn).
@@ -39,6 +36,12 @@ func logsBucketPolicy(name, account, region, elbAccountArn, trailName string) ia
 			[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, CloudTrailLogPrefix, account)}).
 			To("Service", "cloudtrail.amazonaws.com").
 			When("StringEquals", "aws:SourceArn", trailArn).
+			When("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
+		iampolicy.Allow("CloudFrontAccessLogs", []string{"s3:PutObject"},
+			[]string{fmt.Sprintf("%s/%s/*", arn, CloudFrontLogPrefix)}).
+			To("Service", "delivery.logs.amazonaws.com").
+			When("StringEquals", "aws:SourceAccount", account).
+			When("StringEquals", "aws:SourceArn", sourceArn).
 			When("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
 	)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 )
 
 // The buckets, by role.
@@ -23,13 +24,28 @@ const (
 )
 
 type bucket struct {
-	role string
-	name string
-	res  *s3.BucketV2
+	role  string
+	name  string
+	res   *s3.BucketV2
+	ready []pulumi.Resource // what must exist before the bucket is used: access block, ownership, policy
 }
 
+// outputs hands the bucket to other layers. Its name resolves only once the access block, ownership and
+// policy exist, so a consumer (an ALB writing logs, a distribution reading) never races its set-up.
 func (k *bucket) outputs() Bucket {
-	return Bucket{Name: k.res.Bucket, Arn: k.res.Arn, RegionalDomainName: k.res.BucketRegionalDomainName}
+	name := pulumix.Apply2(k.res.Bucket, readyIDs(k.ready), func(name string, _ []string) string {
+		return name
+	}).Untyped().(pulumi.StringOutput)
+	return Bucket{Name: name, Arn: k.res.Arn, RegionalDomainName: k.res.BucketRegionalDomainName}
+}
+
+// readyIDs is an output that depends on every resource in rs.
+func readyIDs(rs []pulumi.Resource) pulumi.StringArrayOutput {
+	var ids pulumi.StringArray
+	for _, r := range rs {
+		ids = append(ids, r.(pulumi.CustomResource).ID().ToStringOutput())
+	}
+	return ids.ToStringArrayOutput()
 }
 
 // bucketName is {project}-{env}-{role}-{account id}: globally unique, stable across runs, and the same
@@ -118,15 +134,23 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 		return err
 	}
 
-	policy := bucketPolicy(k.name)
+	// The static bucket's policy belongs to the edge layer: it grants read to one CloudFront distribution,
+	// which is created from this bucket's outputs. S3 keeps one policy per bucket, so one layer owns it.
+	k.ready = []pulumi.Resource{pab, ownership}
+	if k.role == bucketStatic {
+		return nil
+	}
+	policy := deployBucketPolicy(k.name)
 	if k.role == bucketLogs {
-		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.trailName())
+		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.trailName(),
+			CloudFrontLogSource(b.name))
 	}
 	// After the public access block and ownership: S3 rejects concurrent changes to one bucket.
-	_, err = s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{
+	p, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{
 		Bucket: id,
 		Policy: pulumi.String(policy.JSON()),
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{pab, ownership}))...)
+	}, b.with(pulumi.DependsOn(k.ready))...)
+	k.ready = append(k.ready, p)
 	return err
 }
 

@@ -22,6 +22,7 @@ const Type = "tastylog:index:Data"
 const (
 	AlbLogPrefix        = "alb"
 	CloudTrailLogPrefix = "cloudtrail"
+	CloudFrontLogPrefix = "cloudfront"
 )
 
 // MySQLPort is the database port; the network layer's db security group opens the same one.

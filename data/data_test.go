@@ -306,6 +306,10 @@ func TestBuckets(t *testing.T) {
 					assert.EqualValues(t, 90, lifecycle[0]["noncurrentVersionExpiration"].(map[string]any)["noncurrentDays"])
 				}
 
+				if role == "static" {
+					assert.Nil(t, m.Find(typeBucketPolicy, base+"-policy"), "the edge layer owns the static bucket's policy")
+					continue
+				}
 				policy := m.One(t, typeBucketPolicy, base+"-policy")
 				assert.Contains(t, policy.DependsOn, pab.URN, "%s policy waits for the public access block", role)
 				doc := policyOf(t, m, role)
@@ -333,7 +337,7 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 		assert.Equal(t, "Allow", s.Effect)
 		allows[s.Sid] = s
 	}
-	assert.Len(t, allows, 3)
+	assert.Len(t, allows, 4)
 
 	alb := allows["AlbAccessLogs"]
 	assert.Equal(t, []string{"s3:PutObject"}, alb.Action)
@@ -354,6 +358,13 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 	assert.Equal(t, map[string][]string{"Service": {"cloudtrail.amazonaws.com"}}, write.Principal)
 	assert.Equal(t, []string{trail}, write.Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, []string{"bucket-owner-full-control"}, write.Condition["StringEquals"]["s3:x-amz-acl"])
+
+	cf := allows["CloudFrontAccessLogs"]
+	assert.Equal(t, []string{"s3:PutObject"}, cf.Action)
+	assert.Equal(t, []string{bucket + "/cloudfront/*"}, cf.Resource)
+	assert.Equal(t, map[string][]string{"Service": {"delivery.logs.amazonaws.com"}}, cf.Principal)
+	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":delivery-source:tastylog-dev-cloudfront"}, cf.Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, []string{account}, cf.Condition["StringEquals"]["aws:SourceAccount"])
 
 	assert.Len(t, m.Invokes(testkit.TokenGetElbServiceAccount), 1)
 }

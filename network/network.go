@@ -18,6 +18,9 @@ const Type = "tastylog:index:Network"
 // Args configures the network. Everything here decides which resources exist, so it is plain Go values.
 type Args struct {
 	netspec.Spec
+	// OriginPort is the one port the load balancer accepts from CloudFront: 443 when the site has a
+	// domain (HTTPS to the origin), 80 without one.
+	OriginPort int
 }
 
 // Network is the VPC and what the other layers need of it. Lists are in the order of AvailabilityZones.
@@ -50,10 +53,12 @@ type Network struct {
 
 // builder carries what the per-concept files build, in the order New calls them.
 type builder struct {
-	ctx  *pulumi.Context
-	name string
-	spec netspec.Spec
-	opts []pulumi.ResourceOption
+	ctx        *pulumi.Context
+	name       string
+	spec       netspec.Spec
+	originPort int
+	component  *Network
+	opts       []pulumi.ResourceOption
 
 	vpc            *ec2.Vpc
 	igw            *ec2.InternetGateway
@@ -76,11 +81,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(""); err != nil {
 		return nil, fmt.Errorf("network: invalid args: %w", err)
 	}
+	if args.OriginPort != portHTTP && args.OriginPort != portHTTPS {
+		return nil, fmt.Errorf("network: invalid args: OriginPort %d must be 80 or 443", args.OriginPort)
+	}
 	component := &Network{}
 	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	b := &builder{ctx: ctx, name: name, spec: args.Spec, opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
+	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort, component: component,
+		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
 	steps := []struct {
 		what string

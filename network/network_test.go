@@ -37,8 +37,14 @@ const (
 	mockPrefixListID = "pl-tastylog-dev-s3-vpce"
 )
 
-// run builds the network for spec under mocks, on an explicit provider passed the way main.go passes it.
+// run builds the network for spec under mocks, on an explicit provider passed the way main.go passes it,
+// for a site with a domain (CloudFront reaches the load balancer on 443).
 func run(t *testing.T, spec netspec.Spec) (*testkit.Mocks, *Network) {
+	t.Helper()
+	return runWithOrigin(t, spec, 443)
+}
+
+func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mocks, *Network) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
 	var net *Network
@@ -47,7 +53,7 @@ func run(t *testing.T, spec netspec.Spec) (*testkit.Mocks, *Network) {
 		if err != nil {
 			return err
 		}
-		net, err = New(ctx, componentName, &Args{Spec: spec}, pulumi.Providers(p))
+		net, err = New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p))
 		return err
 	})
 	require.NoError(t, err)
@@ -237,7 +243,7 @@ func matrix(m *testkit.Mocks) []string {
 				peer = short(ref)
 			}
 			if pl := r.Str("prefixListId"); pl != "" {
-				peer = map[string]string{mockPrefixListID: "s3"}[pl]
+				peer = map[string]string{mockPrefixListID: "s3", testkit.CloudFrontPrefixListID: "cloudfront"}[pl]
 			}
 			out = append(out, fmt.Sprintf("%s %s %d %s", short(r.Str("securityGroupId")), dir, r.Int("fromPort"), peer))
 		}
@@ -253,8 +259,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 		"app out 443 s3",
 		"app out 80 s3",
 		"db in 3306 app",
-		"web in 443 0.0.0.0/0",
-		"web in 80 0.0.0.0/0",
+		"web in 443 cloudfront",
 		"web out 3000 app",
 	}
 	cases := []struct {
@@ -291,14 +296,33 @@ func TestSecurityGroupGraph(t *testing.T) {
 	}
 }
 
-func TestWorldIngressOnlyOnWeb(t *testing.T) {
+func TestNoWorldIngress(t *testing.T) {
 	spec := netspec.Default()
 	spec.AdminCidrs = []string{"203.0.113.0/24"}
 	m, _ := run(t, spec)
 	for _, r := range m.ByType(typeIngressRule) {
-		if r.Str("cidrIpv4") == "0.0.0.0/0" {
-			assert.Equal(t, id("tastylog-dev-web-sg"), r.Str("securityGroupId"), "%s admits the world", r.Name)
-		}
+		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
+	}
+}
+
+func TestLoadBalancerAdmitsCloudFrontOnOnePort(t *testing.T) {
+	for _, port := range []int{80, 443} {
+		t.Run(fmt.Sprint(port), func(t *testing.T) {
+			m, _ := runWithOrigin(t, netspec.Default(), port)
+			var web []*testkit.Resource
+			for _, r := range m.ByType(typeIngressRule) {
+				if r.Str("securityGroupId") == id("tastylog-dev-web-sg") {
+					web = append(web, r)
+				}
+			}
+			require.Len(t, web, 1, "the CloudFront prefix list counts ~55 rules of 60: one port only")
+			assert.Equal(t, testkit.CloudFrontPrefixListID, web[0].Str("prefixListId"))
+			assert.Equal(t, port, web[0].Int("fromPort"))
+			assert.Equal(t, port, web[0].Int("toPort"))
+			inv := m.Invokes(testkit.TokenGetPrefixList)
+			require.Len(t, inv, 1)
+			assert.Equal(t, "com.amazonaws.global.cloudfront.origin-facing", inv[0].Args["name"].StringValue())
+		})
 	}
 }
 
@@ -447,10 +471,20 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	spec.Subnets.Private = spec.Subnets.Private[:1]
 	m := testkit.New("tastylog", "dev", spec.Region)
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: spec})
+		_, err := New(ctx, componentName, &Args{Spec: spec, OriginPort: 443})
 		return err
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `network: invalid args: subnets.private: "[192.168.3.0/24]" has 1 subnet(s)`)
 	assert.Empty(t, m.All(), "nothing is registered when the args are invalid")
+}
+
+func TestNewRejectsAnOriginPortOtherThan80Or443(t *testing.T) {
+	m := testkit.New("tastylog", "dev", "ap-northeast-1")
+	err := m.Run(nil, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 8080})
+		return err
+	})
+	assert.ErrorContains(t, err, "OriginPort 8080 must be 80 or 443")
+	assert.Empty(t, m.All())
 }

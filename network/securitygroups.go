@@ -29,6 +29,15 @@ const (
 	portMySQL = 3306
 )
 
+// Prefix lists a rule can name.
+const (
+	prefixListS3         = "s3"
+	prefixListCloudFront = "cloudfront"
+	// cloudFrontPrefixList is AWS's managed prefix list of the addresses CloudFront connects to origins
+	// from. It counts as about 55 rules against a group's quota of 60, so it is allowed on one port only.
+	cloudFrontPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
+)
+
 // Peer kinds a rule can name.
 const (
 	peerGroup      = "sg"
@@ -42,7 +51,8 @@ type sgRule struct {
 	Ingress bool
 	Port    int
 	// PeerKind is peerGroup (Peer is a group's short name), peerCidr (an IPv4 CIDR) or peerPrefixList
-	// (Peer is "s3", the S3 gateway endpoint's prefix list).
+	// (Peer is prefixListS3, the S3 gateway endpoint's list, or prefixListCloudFront, AWS's managed list
+	// of CloudFront's origin-facing addresses).
 	PeerKind    string
 	Peer        string
 	Description string
@@ -67,7 +77,7 @@ func (r sgRule) key() string {
 }
 
 var groupDescriptions = map[string]string{
-	sgWeb:      "Load balancer: HTTP and HTTPS in, app port out to the app servers",
+	sgWeb:      "Load balancer: the origin port from CloudFront only, app port out to the app servers",
 	sgApp:      "App servers: app port from the load balancer, MySQL to the database, HTTPS to AWS APIs",
 	sgDb:       "Database: MySQL from the app servers only",
 	sgOpmng:    "Operations access: no ingress unless adminCidrs opens SSH; Session Manager needs none",
@@ -83,17 +93,17 @@ func groups(spec netspec.Spec) []string {
 	return g
 }
 
-// rules is the whole security-group graph of the spec. World ingress exists only on the web group.
-func rules(spec netspec.Spec) []sgRule {
+// rules is the whole security-group graph of the spec. Nothing admits the world: the load balancer takes
+// only CloudFront's origin-facing addresses, on the one port the distribution uses (originPort).
+func rules(spec netspec.Spec, originPort int) []sgRule {
 	r := []sgRule{
-		{sgWeb, true, portHTTPS, peerCidr, anywhere, "HTTPS from the internet"},
-		{sgWeb, true, portHTTP, peerCidr, anywhere, "HTTP from the internet, redirected or forwarded by the listener"},
+		{sgWeb, true, originPort, peerPrefixList, prefixListCloudFront, "From CloudFront origin-facing addresses only"},
 		{sgWeb, false, portApp, peerGroup, sgApp, "App port to the app servers"},
 
 		{sgApp, true, portApp, peerGroup, sgWeb, "App port from the load balancer"},
 		{sgApp, false, portMySQL, peerGroup, sgDb, "MySQL to the database"},
-		{sgApp, false, portHTTPS, peerPrefixList, "s3", "HTTPS to S3 through the gateway endpoint: artifacts, package mirrors"},
-		{sgApp, false, portHTTP, peerPrefixList, "s3", "HTTP to S3 through the gateway endpoint: package mirrors"},
+		{sgApp, false, portHTTPS, peerPrefixList, prefixListS3, "HTTPS to S3 through the gateway endpoint: artifacts, package mirrors"},
+		{sgApp, false, portHTTP, peerPrefixList, prefixListS3, "HTTP to S3 through the gateway endpoint: package mirrors"},
 
 		{sgDb, true, portMySQL, peerGroup, sgApp, "MySQL from the app servers"},
 	}
@@ -132,7 +142,17 @@ func (b *builder) buildSecurityGroups() error {
 }
 
 func (b *builder) buildSecurityGroupRules() error {
-	for _, r := range rules(b.spec) {
+	cloudFront, err := ec2.LookupManagedPrefixList(b.ctx, &ec2.LookupManagedPrefixListArgs{
+		Name: pulumi.StringRef(cloudFrontPrefixList),
+	}, pulumi.Parent(b.component))
+	if err != nil {
+		return fmt.Errorf("looking up %s: %w", cloudFrontPrefixList, err)
+	}
+	prefixLists := map[string]pulumi.StringPtrInput{
+		prefixListS3:         b.s3Endpoint.PrefixListId,
+		prefixListCloudFront: pulumi.String(cloudFront.Id),
+	}
+	for _, r := range rules(b.spec, b.originPort) {
 		name := b.name + "-" + r.key()
 		sg := b.securityGroups[r.Group].ID()
 		var cidr, prefixList, group pulumi.StringPtrInput
@@ -140,11 +160,10 @@ func (b *builder) buildSecurityGroupRules() error {
 		case peerCidr:
 			cidr = pulumi.String(r.Peer)
 		case peerPrefixList:
-			prefixList = b.s3Endpoint.PrefixListId
+			prefixList = prefixLists[r.Peer]
 		case peerGroup:
 			group = b.securityGroups[r.Peer].ID()
 		}
-		var err error
 		if r.Ingress {
 			_, err = vpc.NewSecurityGroupIngressRule(b.ctx, name, &vpc.SecurityGroupIngressRuleArgs{
 				SecurityGroupId:           sg,

@@ -68,3 +68,13 @@ func (s Statement) When(operator, key string, values ...string) Statement {
 func AssumeRole(service string) Document {
 	return New(Allow("", []string{"sts:AssumeRole"}, nil).To("Service", service))
 }
+
+// BucketArn is the ARN of an S3 bucket.
+func BucketArn(bucket string) string { return "arn:aws:s3:::" + bucket }
+
+// DenyInsecureTransport refuses every request to the bucket that does not use TLS.
+func DenyInsecureTransport(bucket string) Statement {
+	arn := BucketArn(bucket)
+	return Deny("DenyInsecureTransport", []string{"s3:*"}, []string{arn, arn + "/*"}).
+		To("AWS", "*").When("Bool", "aws:SecureTransport", "false")
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/dataspec"
+	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -31,6 +32,8 @@ type Config struct {
 	Data dataspec.Spec
 	// Compute is the app servers and their Auto Scaling group.
 	Compute computespec.Spec
+	// Edge is the domain, certificates, load balancer and CloudFront.
+	Edge edgespec.Spec
 }
 
 // LogGroupPrefix is the start of the stack's log group names: /{project}/{env}.
@@ -55,7 +58,7 @@ const maxNamePrefix = 16
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
 func bindings(c *Config) []binding {
-	n, d, db, app := &c.Network, &c.Data, &c.Data.Database, &c.Compute
+	n, d, db, app, e := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge
 	return []binding{
 		str("env", &c.Env),
 		list("allowedAccountIds", &c.AllowedAccountIds),
@@ -100,6 +103,17 @@ func bindings(c *Config) []binding {
 		integer("appRootVolumeSize", &app.RootVolumeSize),
 		str("appSshPublicKey", &app.SshPublicKey),
 		integer("logRetentionDays", &app.LogRetentionDays),
+
+		str("domain", &e.Domain),
+		str("hostedZoneId", &e.HostedZoneId),
+		boolean("createHostedZone", &e.CreateHostedZone),
+		str("cloudFrontCertificateArn", &e.CloudFrontCertificateArn),
+		str("albCertificateArn", &e.AlbCertificateArn),
+		str("priceClass", &e.PriceClass),
+		str("wafWebAclArn", &e.WebAclArn),
+		boolean("albDeletionProtection", &e.AlbDeletionProtection),
+		integer("albIdleTimeout", &e.AlbIdleTimeout),
+		integer("appRequestsPerTarget", &e.RequestsPerTarget),
 	}
 }
 
@@ -111,6 +125,7 @@ func defaults(project string) *Config {
 		Network:           netspec.Default(),
 		Data:              dataspec.Default(),
 		Compute:           computespec.Default(),
+		Edge:              edgespec.Default(),
 	}
 }
 
@@ -145,7 +160,12 @@ func Load(project, stack string, get Lookup) (*Config, error) {
 }
 
 func (c *Config) validate(ns string) error {
-	errs := []error{c.Network.Validate(ns), c.Data.Validate(ns), c.Compute.Validate(ns, c.Network.AdminCidrs)}
+	errs := []error{
+		c.Network.Validate(ns),
+		c.Data.Validate(ns),
+		c.Compute.Validate(ns, c.Network.AdminCidrs),
+		c.Edge.Validate(ns, c.Region(), c.Env),
+	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),
 			"keeps fewer than 2 app servers in a production stack (%sproduction is true); losing one server or AZ would take the site down", ns))

@@ -7,10 +7,16 @@ import (
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/dataspec"
+	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
 // lookup serves config from a map of fully qualified keys.
+const (
+	cfCert  = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+	albCert = "arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+)
+
 const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5bG9nLXRlc3Qta2V5LW5vdC1yZWFs ops@example"
 
 func lookup(values map[string]string) Lookup {
@@ -84,6 +90,17 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:appRootVolumeSize":              "30",
 		"tastylog:appSshPublicKey":                testKey,
 		"tastylog:logRetentionDays":               "14",
+
+		"tastylog:domain":                   "example.com",
+		"tastylog:hostedZoneId":             "Z0123456789ABCDEFGHIJ",
+		"tastylog:createHostedZone":         "false",
+		"tastylog:cloudFrontCertificateArn": cfCert,
+		"tastylog:albCertificateArn":        albCert,
+		"tastylog:priceClass":               "PriceClass_200",
+		"tastylog:wafWebAclArn":             "",
+		"tastylog:albDeletionProtection":    "false",
+		"tastylog:albIdleTimeout":           "120",
+		"tastylog:appRequestsPerTarget":     "0",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -122,6 +139,10 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			HealthCheckGracePeriod: 240, HealthCheckPath: "/public/ok.txt",
 			RefreshMinHealthyPercentage: 50, RefreshMaxHealthyPercentage: 150, CpuTarget: 60, RootVolumeSize: 30,
 			SshPublicKey: testKey, LogRetentionDays: 14,
+		},
+		Edge: edgespec.Spec{
+			Domain: "example.com", HostedZoneId: "Z0123456789ABCDEFGHIJ", CloudFrontCertificateArn: cfCert, AlbCertificateArn: albCert,
+			PriceClass: "PriceClass_200", AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -172,6 +193,8 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:env: "production" makes the name prefix "tastylog-production" longer than 16 characters`},
 		{"ComputeRulesApply", map[string]string{"tastylog:appInstanceType": "t4g.small", "tastylog:appArchitecture": "x86_64"},
 			`tastylog:appArchitecture: "x86_64" does not match t4g.small`},
+		{"EdgeRulesApply", map[string]string{"tastylog:priceClass": "cheap"},
+			`tastylog:priceClass: "cheap" is not a CloudFront price class`},
 		{"BooleanKeyNotABoolean", map[string]string{"tastylog:dbMultiAz": "yes"},
 			`tastylog:dbMultiAz: "yes" is not true or false`},
 	}

@@ -14,6 +14,7 @@ const (
 	TokenGetCallerIdentity    = "aws:index/getCallerIdentity:getCallerIdentity"
 	TokenGetElbServiceAccount = "aws:elb/getServiceAccount:getServiceAccount"
 	TokenGetSsmParameter      = "aws:ssm/getParameter:getParameter"
+	TokenGetPrefixList        = "aws:ec2/getManagedPrefixList:getManagedPrefixList"
 	TypeEip                   = "aws:ec2/eip:Eip"
 	TypeVpcEndpoint           = "aws:ec2/vpcEndpoint:VpcEndpoint"
 	TypeRdsInstance           = "aws:rds/instance:Instance"
@@ -33,6 +34,15 @@ const (
 // AvailableZones are the AZ suffixes the mocked account can use in any region: a, c and d, like most
 // accounts in ap-northeast-1 (where b is closed to new accounts).
 var AvailableZones = []string{"a", "c", "d"}
+
+// Hosted zones of load balancers in ap-northeast-1 and of every CloudFront distribution, for aliases.
+const (
+	AlbZoneID        = "Z14GRHDCWA56QT"
+	CloudFrontZoneID = "Z2FDTNDATAQYW2"
+)
+
+// CloudFrontPrefixListID is the mocked id of com.amazonaws.global.cloudfront.origin-facing.
+const CloudFrontPrefixListID = "pl-58a04531"
 
 // AmiID is the AMI the mocked SSM public parameter names for an architecture.
 func AmiID(arch string) string { return "ami-al2023-" + arch }
@@ -72,6 +82,17 @@ func registerAWS(m *Mocks, region string) {
 		}), nil
 	})
 
+	m.Answer(TokenGetPrefixList, func(args resource.PropertyMap) (resource.PropertyMap, error) {
+		name := args["name"].StringValue()
+		if name != "com.amazonaws.global.cloudfront.origin-facing" {
+			return nil, fmt.Errorf("no managed prefix list %q in the mock", name)
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": CloudFrontPrefixListID, "name": name, "addressFamily": "IPv4", "maxEntries": 55,
+			"arn": "arn:aws:ec2:" + region + ":aws:prefix-list/" + CloudFrontPrefixListID,
+		}), nil
+	})
+
 	m.Outputs("aws:lb/targetGroup:TargetGroup", func(r *Resource, state resource.PropertyMap) {
 		state["arn"] = resource.NewStringProperty("arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + r.Name + "/0123456789abcdef")
 		state["arnSuffix"] = resource.NewStringProperty("targetgroup/" + r.Name + "/0123456789abcdef")
@@ -81,6 +102,36 @@ func registerAWS(m *Mocks, region string) {
 	})
 	m.Outputs("aws:ec2/keyPair:KeyPair", func(r *Resource, state resource.PropertyMap) {
 		state["keyName"] = resource.NewStringProperty(r.Name + AutonameSuffix)
+	})
+
+	m.Outputs("aws:lb/loadBalancer:LoadBalancer", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":loadbalancer/app/" + r.Name + "/50dc6c495c0c9188")
+		state["arnSuffix"] = resource.NewStringProperty("app/" + r.Name + "/50dc6c495c0c9188")
+		state["dnsName"] = resource.NewStringProperty(r.Name + "-1234567890." + region + ".elb.amazonaws.com")
+		state["zoneId"] = resource.NewStringProperty(AlbZoneID)
+	})
+	m.Outputs("aws:acm/certificate:Certificate", func(r *Resource, state resource.PropertyMap) {
+		domain := r.Str("domainName")
+		state["arn"] = resource.NewStringProperty("arn:aws:acm:" + m.regionOf(r, region) + ":" + AccountID + ":certificate/" + r.Name)
+		state["domainValidationOptions"] = resource.NewPropertyValue([]any{map[string]any{
+			"domainName":          domain,
+			"resourceRecordName":  "_validate." + domain + ".",
+			"resourceRecordType":  "CNAME",
+			"resourceRecordValue": "_token-" + r.Name + ".acm-validations.aws.",
+		}})
+	})
+	m.Outputs("aws:route53/zone:Zone", func(r *Resource, state resource.PropertyMap) {
+		state["zoneId"] = resource.NewStringProperty("Z0MOCK" + strings.ToUpper(strings.ReplaceAll(r.Str("name"), ".", "")))
+		state["nameServers"] = resource.NewPropertyValue([]any{"ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"})
+	})
+	m.Outputs("aws:route53/record:Record", func(r *Resource, state resource.PropertyMap) {
+		state["fqdn"] = resource.NewStringProperty(strings.TrimSuffix(r.Str("name"), "."))
+	})
+	m.Outputs("aws:cloudfront/distribution:Distribution", func(r *Resource, state resource.PropertyMap) {
+		r.ID = "E2MOCK" + strings.ToUpper(strings.ReplaceAll(r.Name, "-", ""))
+		state["arn"] = resource.NewStringProperty("arn:aws:cloudfront::" + AccountID + ":distribution/" + r.ID)
+		state["domainName"] = resource.NewStringProperty("d111111abcdef8.cloudfront.net")
+		state["hostedZoneId"] = resource.NewStringProperty(CloudFrontZoneID)
 	})
 
 	m.Outputs(TypeRandomPassword, func(r *Resource, state resource.PropertyMap) {

@@ -220,6 +220,14 @@ func (m *Mocks) ProviderOf(r *Resource) *Resource {
 	return m.ByURN(r.Provider[:i])
 }
 
+// regionOf returns the region of the provider a resource is registered with, or def.
+func (m *Mocks) regionOf(r *Resource, def string) string {
+	if p := m.ProviderOf(r); p != nil && p.Str("region") != "" {
+		return p.Str("region")
+	}
+	return def
+}
+
 // Invokes returns the recorded invokes of one token.
 func (m *Mocks) Invokes(token string) []Invoke {
 	m.mu.Lock()

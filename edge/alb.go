@@ -1,0 +1,153 @@
+package edge
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	// OriginHeader is the header CloudFront adds to every request to the load balancer; the listener
+	// forwards only requests that carry it with the secret value.
+	OriginHeader = "X-Origin-Verify"
+	// tlsPolicy is the load balancer's TLS policy: TLS 1.3, and 1.2 with forward-secret ciphers only.
+	tlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	// forwardPriority is the listener rule that forwards verified requests.
+	forwardPriority = 10
+)
+
+// buildOriginSecret generates the header value that proves a request came through CloudFront. It stays
+// a secret in state; rotating it (pulumi up --replace on the password) updates CloudFront and the rule.
+func (b *builder) buildOriginSecret() error {
+	secret, err := random.NewRandomPassword(b.ctx, b.name+"-origin-secret", &random.RandomPasswordArgs{
+		Length:  pulumi.Int(40),
+		Special: pulumi.Bool(false),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.originSecret = secret.Result
+	return nil
+}
+
+// buildLoadBalancer creates the internet-facing ALB in the public subnets behind the web group, with
+// access logs, invalid header fields dropped and deletion protection from config, and its listeners:
+//   - with a domain: 443 with the validated certificate and a modern TLS policy, and 80 redirecting to 443;
+//   - without one: 80 only (CloudFront reaches it over HTTP).
+//
+// Each listener's default answer is 403; a rule forwards to the app only requests with the origin header.
+func (b *builder) buildLoadBalancer() error {
+	name := b.name + "-app-alb"
+	var err error
+	b.alb, err = lb.NewLoadBalancer(b.ctx, name, &lb.LoadBalancerArgs{
+		LoadBalancerType:         pulumi.String("application"),
+		Internal:                 pulumi.Bool(false),
+		IpAddressType:            pulumi.String("ipv4"),
+		Subnets:                  b.args.PublicSubnetIds,
+		SecurityGroups:           pulumi.StringArray{b.args.WebSecurityGroupId},
+		IdleTimeout:              pulumi.Int(b.args.AlbIdleTimeout),
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("defensive"),
+		EnableHttp2:              pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(b.args.AlbDeletionProtection),
+		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  b.args.LogsBucketName,
+			Prefix:  pulumi.String(b.args.AlbLogPrefix),
+			Enabled: pulumi.Bool(true),
+		},
+		Tags: nameTags(name),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+
+	forbidden := lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+		Type: pulumi.String("fixed-response"),
+		FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{
+			StatusCode:  pulumi.String("403"),
+			ContentType: pulumi.String("text/plain"),
+			MessageBody: pulumi.String("Forbidden"),
+		},
+	}}
+	var origin *lb.Listener
+	if b.args.HasDomain() {
+		origin, err = lb.NewListener(b.ctx, name+"-https", &lb.ListenerArgs{
+			LoadBalancerArn: b.alb.Arn,
+			Port:            pulumi.Int(443),
+			Protocol:        pulumi.String("HTTPS"),
+			SslPolicy:       pulumi.String(tlsPolicy),
+			CertificateArn:  b.albCert,
+			DefaultActions:  forbidden,
+			Tags:            nameTags(name + "-https"),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		if _, err := lb.NewListener(b.ctx, name+"-http", &lb.ListenerArgs{
+			LoadBalancerArn: b.alb.Arn,
+			Port:            pulumi.Int(80),
+			Protocol:        pulumi.String("HTTP"),
+			DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+				Type: pulumi.String("redirect"),
+				Redirect: &lb.ListenerDefaultActionRedirectArgs{
+					Protocol:   pulumi.String("HTTPS"),
+					Port:       pulumi.String("443"),
+					StatusCode: pulumi.String("HTTP_301"),
+				},
+			}},
+			Tags: nameTags(name + "-http"),
+		}, b.opts...); err != nil {
+			return err
+		}
+	} else {
+		origin, err = lb.NewListener(b.ctx, name+"-http", &lb.ListenerArgs{
+			LoadBalancerArn: b.alb.Arn,
+			Port:            pulumi.Int(80),
+			Protocol:        pulumi.String("HTTP"),
+			DefaultActions:  forbidden,
+			Tags:            nameTags(name + "-http"),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+	}
+
+	b.forward, err = lb.NewListenerRule(b.ctx, name+"-from-cloudfront", &lb.ListenerRuleArgs{
+		ListenerArn: origin.Arn,
+		Priority:    pulumi.Int(forwardPriority),
+		Conditions: lb.ListenerRuleConditionArray{lb.ListenerRuleConditionArgs{
+			HttpHeader: &lb.ListenerRuleConditionHttpHeaderArgs{
+				HttpHeaderName: pulumi.String(OriginHeader),
+				Values:         pulumi.StringArray{b.originSecret},
+			},
+		}},
+		Actions: lb.ListenerRuleActionArray{lb.ListenerRuleActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: b.args.TargetGroupArn,
+		}},
+		Tags: nameTags(name + "-from-cloudfront"),
+	}, b.opts...)
+	return err
+}
+
+// buildRequestScaling adds request-count target tracking to the app's Auto Scaling group, which needs the
+// load balancer and so lives here. It waits for the forwarding rule: AWS accepts the policy only once the
+// target group is attached to the load balancer.
+func (b *builder) buildRequestScaling() error {
+	if b.args.RequestsPerTarget == 0 {
+		return nil
+	}
+	_, err := autoscaling.NewPolicy(b.ctx, b.name+"-app-requests-target", &autoscaling.PolicyArgs{
+		AutoscalingGroupName: b.args.AutoScalingGroupName,
+		PolicyType:           pulumi.String("TargetTrackingScaling"),
+		TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
+			PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+				PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
+				ResourceLabel:        pulumi.Sprintf("%s/%s", b.alb.ArnSuffix, b.args.TargetGroupArnSuffix),
+			},
+			TargetValue: pulumi.Float64(float64(b.args.RequestsPerTarget)),
+		},
+	}, b.with(pulumi.DependsOn([]pulumi.Resource{b.forward}))...)
+	return err
+}

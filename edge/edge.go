@@ -1,0 +1,191 @@
+// Package edge builds how the world reaches one stack: the Application Load Balancer in front of the app's
+// target group, certificates in the app region and in us-east-1, Route 53 names, and the CloudFront
+// distribution in front of the load balancer and the static bucket. The load balancer answers CloudFront
+// alone: its security group admits only CloudFront's origin-facing addresses, and its listener forwards
+// only requests carrying a secret header that CloudFront adds.
+package edge
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/edgespec"
+)
+
+// Type is the component's type token. Changing it renames every child's URN: ship pulumi.Aliases with it.
+const Type = "tastylog:index:Edge"
+
+// Args configures the edge layer.
+type Args struct {
+	edgespec.Spec
+
+	// Env names the hosts ({env}.{domain}, {env}-elb.{domain}); AccountId and Region scope policies.
+	Env       string
+	AccountId string
+	Region    string
+	// Production protects the hosted zone when this stack creates it.
+	Production bool
+	// UsEast1 is the provider for what AWS requires in us-east-1: CloudFront's certificate and its log
+	// delivery. Everything else uses the provider the component inherits.
+	UsEast1 *aws.Provider
+	// CloudFrontLogSource is the log delivery source name the logs bucket admits (data.CloudFrontLogSource).
+	CloudFrontLogSource string
+	// AlbLogPrefix is the logs bucket prefix the bucket policy admits the load balancer to.
+	AlbLogPrefix string
+	// CloudFrontLogPrefix is the logs bucket prefix the bucket policy admits CloudFront's delivery to.
+	CloudFrontLogPrefix string
+
+	PublicSubnetIds                pulumi.StringArrayInput
+	WebSecurityGroupId             pulumi.StringInput
+	TargetGroupArn                 pulumi.StringInput
+	TargetGroupArnSuffix           pulumi.StringInput
+	AutoScalingGroupName           pulumi.StringInput
+	StaticBucketName               pulumi.StringInput
+	StaticBucketRegionalDomainName pulumi.StringInput
+	LogsBucketName                 pulumi.StringInput
+}
+
+// Edge is the site's front door and what observability needs of it.
+type Edge struct {
+	pulumi.ResourceState
+
+	// SiteUrl is https://{env}.{domain}, or https://<id>.cloudfront.net without a domain.
+	SiteUrl                  pulumi.StringOutput
+	CloudFrontDomainName     pulumi.StringOutput
+	DistributionId           pulumi.StringOutput
+	DistributionArn          pulumi.StringOutput
+	AlbDnsName               pulumi.StringOutput
+	AlbArnSuffix             pulumi.StringOutput
+	HostedZoneId             pulumi.StringOutput
+	NameServers              pulumi.StringArrayOutput // only when the zone is created here
+	CloudFrontCertificateArn pulumi.StringOutput
+	AlbCertificateArn        pulumi.StringOutput
+}
+
+type builder struct {
+	ctx       *pulumi.Context
+	name      string
+	args      *Args
+	component *Edge
+	opts      []pulumi.ResourceOption
+
+	zoneID       pulumi.StringOutput
+	nameServers  pulumi.StringArrayOutput
+	albCert      pulumi.StringOutput
+	cfCert       pulumi.StringOutput
+	originSecret pulumi.StringOutput
+	alb          *lb.LoadBalancer
+	forward      *lb.ListenerRule
+	distribution *cloudfront.Distribution
+}
+
+func (a *Args) validate() error {
+	var errs []error
+	if err := a.Spec.Validate("", a.Region, a.Env); err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range []struct{ name, value string }{
+		{"Env", a.Env}, {"AccountId", a.AccountId}, {"Region", a.Region}, {"CloudFrontLogSource", a.CloudFrontLogSource},
+		{"AlbLogPrefix", a.AlbLogPrefix}, {"CloudFrontLogPrefix", a.CloudFrontLogPrefix},
+	} {
+		if f.value == "" {
+			errs = append(errs, fmt.Errorf("%s is required", f.name))
+		}
+	}
+	if a.UsEast1 == nil {
+		errs = append(errs, errors.New("UsEast1 provider is required"))
+	}
+	if a.PublicSubnetIds == nil || a.WebSecurityGroupId == nil || a.TargetGroupArn == nil || a.TargetGroupArnSuffix == nil ||
+		a.AutoScalingGroupName == nil || a.StaticBucketName == nil || a.StaticBucketRegionalDomainName == nil || a.LogsBucketName == nil {
+		errs = append(errs, errors.New("the network, compute and data inputs are all required"))
+	}
+	return errors.Join(errs...)
+}
+
+// New builds the edge layer named name (the {project}-{env} prefix of every child's name).
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Edge, error) {
+	if args == nil {
+		return nil, errors.New("edge: args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("edge: invalid args: %w", err)
+	}
+	component := &Edge{}
+	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
+	b := &builder{ctx: ctx, name: name, args: args, component: component,
+		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
+
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"hosted zone", b.buildZone},
+		{"certificates", b.buildCertificates},
+		{"origin secret", b.buildOriginSecret},
+		{"load balancer", b.buildLoadBalancer},
+		{"cloudfront", b.buildDistribution},
+		{"static bucket policy", b.buildStaticBucketPolicy},
+		{"cloudfront logs", b.buildLogDelivery},
+		{"dns records", b.buildAliases},
+		{"request scaling", b.buildRequestScaling},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("edge: %s: %w", s.what, err)
+		}
+	}
+
+	b.export(component)
+	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+		"siteUrl":              component.SiteUrl,
+		"cloudFrontDomainName": component.CloudFrontDomainName,
+		"distributionId":       component.DistributionId,
+		"albDnsName":           component.AlbDnsName,
+		"albArnSuffix":         component.AlbArnSuffix,
+		"hostedZoneId":         component.HostedZoneId,
+		"nameServers":          component.NameServers,
+	}); err != nil {
+		return nil, fmt.Errorf("edge: %w", err)
+	}
+	return component, nil
+}
+
+func (b *builder) export(e *Edge) {
+	e.CloudFrontDomainName = b.distribution.DomainName
+	e.DistributionId = b.distribution.ID().ToStringOutput()
+	e.DistributionArn = b.distribution.Arn
+	e.AlbDnsName = b.alb.DnsName
+	e.AlbArnSuffix = b.alb.ArnSuffix
+	e.HostedZoneId = b.zoneID
+	e.NameServers = b.nameServers
+	e.CloudFrontCertificateArn = b.cfCert
+	e.AlbCertificateArn = b.albCert
+	if b.args.HasDomain() {
+		e.SiteUrl = pulumi.String("https://" + b.args.SiteName(b.args.Env)).ToStringOutput()
+	} else {
+		e.SiteUrl = pulumi.Sprintf("https://%s", b.distribution.DomainName)
+	}
+}
+
+func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(slices.Clone(b.opts), extra...)
+}
+
+// inUsEast1 is for the few resources AWS requires in us-east-1.
+func (b *builder) inUsEast1() []pulumi.ResourceOption {
+	return b.with(pulumi.Provider(b.args.UsEast1))
+}
+
+func nameTags(name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(name)}
+}
+
+func empty() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }

@@ -18,12 +18,12 @@ func deployBucketPolicy(name string) iampolicy.Document {
 // logsBucketPolicy admits exactly the log deliveries the stack uses, each to its own prefix and only for
 // this account: ALB access logs (the region's ELB account, or the log-delivery service in regions that
 // opened after August 2022), the stack's CloudTrail trail, and CloudFront's standard logging (v2, through
-// CloudWatch Logs delivery, which needs no bucket ACLs).
-func logsBucketPolicy(name, account, region, elbAccountArn, trailName, cloudFrontSource string) iampolicy.Document {
+// CloudWatch Logs delivery, which needs no bucket ACLs), and VPC flow logs when they go to the bucket.
+func logsBucketPolicy(name, account, region, elbAccountArn, trailName, cloudFrontSource string, flowLogs bool) iampolicy.Document {
 	arn := iampolicy.BucketArn(name)
 	trailArn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, trailName)
 	sourceArn := fmt.Sprintf("arn:aws:logs:us-east-1:%s:delivery-source:%s", account, cloudFrontSource)
-	return iampolicy.New(
+	statements := []iampolicy.Statement{
 		iampolicy.DenyInsecureTransport(name),
 		iampolicy.Allow("AlbAccessLogs", []string{"s3:PutObject"},
 			[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, AlbLogPrefix, account)}).
@@ -43,5 +43,21 @@ func logsBucketPolicy(name, account, region, elbAccountArn, trailName, cloudFron
 			When("StringEquals", "aws:SourceAccount", account).
 			When("StringEquals", "aws:SourceArn", sourceArn).
 			When("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
-	)
+	}
+	if flowLogs {
+		flowLogSources := fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account)
+		statements = append(statements,
+			iampolicy.Allow("FlowLogsWrite", []string{"s3:PutObject"},
+				[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, FlowLogPrefix, account)}).
+				To("Service", "delivery.logs.amazonaws.com").
+				When("StringEquals", "aws:SourceAccount", account).
+				When("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control").
+				When("ArnLike", "aws:SourceArn", flowLogSources),
+			iampolicy.Allow("FlowLogsAclCheck", []string{"s3:GetBucketAcl"}, []string{arn}).
+				To("Service", "delivery.logs.amazonaws.com").
+				When("StringEquals", "aws:SourceAccount", account).
+				When("ArnLike", "aws:SourceArn", flowLogSources),
+		)
+	}
+	return iampolicy.New(statements...)
 }

@@ -23,6 +23,7 @@ const (
 	AlbLogPrefix        = "alb"
 	CloudTrailLogPrefix = "cloudtrail"
 	CloudFrontLogPrefix = "cloudfront"
+	FlowLogPrefix       = "flowlogs"
 )
 
 // MySQLPort is the database port; the network layer's db security group opens the same one.
@@ -39,6 +40,9 @@ type Args struct {
 	Region    string
 	// AvailabilityZones of the db subnets: a single-AZ primary goes in the first, a replica in the second.
 	AvailabilityZones []string
+
+	// FlowLogsToBucket admits VPC flow logs to the logs bucket (observability's flowLogs: s3).
+	FlowLogsToBucket bool
 
 	// SubnetIds are the db-tier subnets; SecurityGroupId the db group (3306 from the app servers only).
 	SubnetIds       pulumi.StringArrayInput

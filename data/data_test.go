@@ -430,3 +430,22 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	assert.Contains(t, err.Error(), `ParameterPath "tastylog/dev/app" must be a path`)
 	assert.Empty(t, m.All())
 }
+
+func TestFlowLogsToTheBucketOnlyWhenAsked(t *testing.T) {
+	m, _ := run(t, args(devLike()))
+	for _, s := range policyOf(t, m, "logs").Statement {
+		assert.NotContains(t, s.Sid, "FlowLogs", "flow logs are not admitted unless they go to the bucket")
+	}
+	a := args(devLike())
+	a.FlowLogsToBucket = true
+	m, _ = run(t, a)
+	sids := map[string]iampolicy.Statement{}
+	for _, s := range policyOf(t, m, "logs").Statement {
+		sids[s.Sid] = s
+	}
+	write := sids["FlowLogsWrite"]
+	assert.Equal(t, []string{"arn:aws:s3:::tastylog-dev-logs-" + account + "/flowlogs/AWSLogs/" + account + "/*"}, write.Resource)
+	assert.Equal(t, map[string][]string{"Service": {"delivery.logs.amazonaws.com"}}, write.Principal)
+	assert.Equal(t, []string{account}, write.Condition["StringEquals"]["aws:SourceAccount"])
+	assert.Equal(t, []string{"s3:GetBucketAcl"}, sids["FlowLogsAclCheck"].Action)
+}

@@ -134,6 +134,24 @@ func registerAWS(m *Mocks, region string) {
 		state["hostedZoneId"] = resource.NewStringProperty(CloudFrontZoneID)
 	})
 
+	m.Outputs("aws:kms/key:Key", func(r *Resource, state resource.PropertyMap) {
+		state["keyId"] = resource.NewStringProperty("key-" + r.Name)
+		state["arn"] = resource.NewStringProperty("arn:aws:kms:" + m.regionOf(r, region) + ":" + AccountID + ":key/key-" + r.Name)
+	})
+	m.Outputs("aws:sns/topic:Topic", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:sns:" + m.regionOf(r, region) + ":" + AccountID + ":" + r.Name)
+	})
+	m.Outputs("aws:cloudwatch/eventRule:EventRule", func(r *Resource, state resource.PropertyMap) {
+		state["name"] = resource.NewStringProperty(r.Name + AutonameSuffix)
+		state["arn"] = resource.NewStringProperty("arn:aws:events:" + region + ":" + AccountID + ":rule/" + r.Name + AutonameSuffix)
+	})
+	m.Outputs("aws:cloudtrail/trail:Trail", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:cloudtrail:" + region + ":" + AccountID + ":trail/" + r.Str("name"))
+	})
+	m.Outputs("aws:cloudwatch/logGroup:LogGroup", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:logs:" + region + ":" + AccountID + ":log-group:" + r.Str("name"))
+	})
+
 	m.Outputs(TypeRandomPassword, func(r *Resource, state resource.PropertyMap) {
 		// The engine marks result secret (an additional secret output); the mock does the same.
 		state["result"] = resource.MakeSecret(resource.NewStringProperty("mock-secret-" + r.Name))

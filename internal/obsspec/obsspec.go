@@ -1,0 +1,135 @@
+// Package obsspec is the observability layer's settings as plain Go values: who is alerted, alarm
+// thresholds, and the audit trail and flow logs, with the rules that keep them valid. It imports no
+// Pulumi package.
+package obsspec
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tastylog/infra/internal/configerr"
+)
+
+// Flow-log destinations and traffic types.
+const (
+	FlowLogsOff        = "off"
+	FlowLogsCloudWatch = "cloudwatch"
+	FlowLogsS3         = "s3"
+)
+
+var (
+	FlowLogDestinations = []string{FlowLogsOff, FlowLogsCloudWatch, FlowLogsS3}
+	FlowLogTrafficTypes = []string{"REJECT", "ALL"}
+)
+
+// Thresholds are the alarm limits.
+type Thresholds struct {
+	// Alb5xx and Target5xx are 5xx responses per 5 minutes from the load balancer itself and from the app.
+	Alb5xx    int
+	Target5xx int
+	// ResponseTimeP95Ms is the app's p95 response time, in milliseconds.
+	ResponseTimeP95Ms int
+	// AppCpuPercent and DbCpuPercent are average CPU limits.
+	AppCpuPercent int
+	DbCpuPercent  int
+	// DbFreeStorageGiB and DbFreeableMemoryMiB are lower limits.
+	DbFreeStorageGiB    int
+	DbFreeableMemoryMiB int
+	// DbConnections is the upper limit of open connections.
+	DbConnections int
+	// CloudFront5xxRatePercent is the share of viewer requests answered with 5xx.
+	CloudFront5xxRatePercent int
+}
+
+// Spec is the observability of one stack.
+type Spec struct {
+	// AlarmEmails receive every alarm and event notification (each must confirm the subscription).
+	AlarmEmails []string
+	Thresholds  Thresholds
+	// CloudTrail creates a multi-region trail; turn it off where an organization trail already records.
+	CloudTrail bool
+	// FlowLogs is one of FlowLogDestinations; FlowLogTraffic one of FlowLogTrafficTypes.
+	FlowLogs       string
+	FlowLogTraffic string
+}
+
+// Default alerts nobody until emails are configured, and records the trail and rejected traffic.
+func Default() Spec {
+	return Spec{
+		AlarmEmails: []string{},
+		Thresholds: Thresholds{
+			Alb5xx:                   10,
+			Target5xx:                10,
+			ResponseTimeP95Ms:        1500,
+			AppCpuPercent:            80,
+			DbCpuPercent:             80,
+			DbFreeStorageGiB:         2,
+			DbFreeableMemoryMiB:      128,
+			DbConnections:            100,
+			CloudFront5xxRatePercent: 5,
+		},
+		CloudTrail:     true,
+		FlowLogs:       FlowLogsCloudWatch,
+		FlowLogTraffic: "REJECT",
+	}
+}
+
+// Validate checks the spec; keys in errors are stack-config keys with keyPrefix in front.
+func (s Spec) Validate(keyPrefix string) error {
+	var errs []error
+	fail := func(key, value, format string, args ...any) {
+		errs = append(errs, configerr.New(keyPrefix+key, value, format, args...))
+	}
+	for i, e := range s.AlarmEmails {
+		key := fmt.Sprintf("alarmEmails[%d]", i)
+		addr, err := mail.ParseAddress(e)
+		switch {
+		case err != nil || addr.Address != e || !strings.Contains(e[strings.Index(e, "@")+1:], "."):
+			fail(key, e, "is not an email address such as ops@example.com")
+		case slices.Index(s.AlarmEmails, e) != i:
+			fail(key, e, "is listed twice")
+		}
+	}
+	t := s.Thresholds
+	for _, c := range []struct {
+		key      string
+		value    int
+		min, max int
+		unit     string
+	}{
+		{"alarmAlb5xx", t.Alb5xx, 1, 1000000, "responses per 5 minutes"},
+		{"alarmTarget5xx", t.Target5xx, 1, 1000000, "responses per 5 minutes"},
+		{"alarmResponseTimeP95Ms", t.ResponseTimeP95Ms, 10, 120000, "milliseconds (the load balancer times out at its idle timeout)"},
+		{"alarmAppCpuPercent", t.AppCpuPercent, 1, 100, "percent"},
+		{"alarmDbCpuPercent", t.DbCpuPercent, 1, 100, "percent"},
+		{"alarmDbFreeStorageGiB", t.DbFreeStorageGiB, 1, 65536, "GiB"},
+		{"alarmDbFreeableMemoryMiB", t.DbFreeableMemoryMiB, 1, 4194304, "MiB"},
+		{"alarmDbConnections", t.DbConnections, 1, 100000, "connections"},
+		{"alarmCloudFront5xxRatePercent", t.CloudFront5xxRatePercent, 1, 100, "percent"},
+	} {
+		if c.value < c.min || c.value > c.max {
+			fail(c.key, strconv.Itoa(c.value), "is outside %d-%d %s", c.min, c.max, c.unit)
+		}
+	}
+	if !slices.Contains(FlowLogDestinations, s.FlowLogs) {
+		fail("flowLogs", s.FlowLogs, "is not a flow-log destination; allowed: %s", strings.Join(FlowLogDestinations, ", "))
+	}
+	if !slices.Contains(FlowLogTrafficTypes, s.FlowLogTraffic) {
+		fail("flowLogTraffic", s.FlowLogTraffic, "is not a traffic type; allowed: %s", strings.Join(FlowLogTrafficTypes, ", "))
+	}
+	return errors.Join(errs...)
+}
+
+// CheckStorage reports a free-storage alarm that could never clear: its limit at or above the storage
+// ceiling. It is a separate check because it needs the database's settings.
+func (s Spec) CheckStorage(keyPrefix string, maxAllocatedGiB int) error {
+	if s.Thresholds.DbFreeStorageGiB >= maxAllocatedGiB {
+		return configerr.New(keyPrefix+"alarmDbFreeStorageGiB", strconv.Itoa(s.Thresholds.DbFreeStorageGiB),
+			"is not below the database's storage ceiling %sdbMaxAllocatedStorage (%d GiB); the alarm would never clear", keyPrefix, maxAllocatedGiB)
+	}
+	return nil
+}

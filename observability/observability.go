@@ -1,0 +1,167 @@
+// Package observability builds what tells the on-call engineer about one stack: encrypted SNS topics with
+// email subscriptions, CloudWatch alarms on every layer (CloudFront's in us-east-1, where its metrics
+// are), a dashboard, EventBridge rules and an RDS event subscription, and the audit trail: CloudTrail and
+// VPC flow logs.
+package observability
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/obsspec"
+)
+
+// Type is the component's type token. Changing it renames every child's URN: ship pulumi.Aliases with it.
+const Type = "tastylog:index:Observability"
+
+// Args configures the observability layer.
+type Args struct {
+	obsspec.Spec
+
+	Env       string
+	AccountId string
+	Region    string
+	// UsEast1 is the provider for CloudFront's alarms and the topic they notify: CloudFront publishes
+	// metrics only in us-east-1, and an alarm's actions must be in its own region.
+	UsEast1 *aws.Provider
+	// LogGroupPrefix names the trail's and flow logs' log groups (/tastylog/dev/cloudtrail, ...);
+	// LogRetentionDays is their retention.
+	LogGroupPrefix   string
+	LogRetentionDays int
+	// TrailName and CloudTrailLogPrefix are what the logs bucket policy admits (data layer); FlowLogPrefix
+	// likewise for flow logs delivered to S3.
+	TrailName           string
+	CloudTrailLogPrefix string
+	FlowLogPrefix       string
+
+	VpcId                pulumi.StringInput
+	AlbArnSuffix         pulumi.StringInput
+	TargetGroupArnSuffix pulumi.StringInput
+	AutoScalingGroupName pulumi.StringInput
+	DbIdentifier         pulumi.StringInput
+	DistributionId       pulumi.StringInput
+	LogsBucketName       pulumi.StringInput
+	AppLogGroupName      pulumi.StringInput
+	SystemLogGroupName   pulumi.StringInput
+}
+
+// Observability is the alerting and audit of the stack.
+type Observability struct {
+	pulumi.ResourceState
+
+	// AlertTopicArn receives every alarm and event in the app region; GlobalAlertTopicArn CloudFront's
+	// alarms in us-east-1.
+	AlertTopicArn       pulumi.StringOutput
+	GlobalAlertTopicArn pulumi.StringOutput
+	DashboardName       pulumi.StringOutput
+	// TrailArn is "" when the trail is switched off.
+	TrailArn pulumi.StringOutput
+}
+
+type builder struct {
+	ctx       *pulumi.Context
+	name      string
+	args      *Args
+	component *Observability
+	opts      []pulumi.ResourceOption
+
+	topic       *sns.Topic // app region
+	globalTopic *sns.Topic // us-east-1
+	rules       []*cloudwatch.EventRule
+	dashboard   *cloudwatch.Dashboard
+	trailArn    pulumi.StringOutput
+}
+
+func (a *Args) validate() error {
+	var errs []error
+	if err := a.Spec.Validate(""); err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range []struct{ name, value string }{
+		{"Env", a.Env}, {"AccountId", a.AccountId}, {"Region", a.Region}, {"LogGroupPrefix", a.LogGroupPrefix},
+		{"TrailName", a.TrailName}, {"CloudTrailLogPrefix", a.CloudTrailLogPrefix}, {"FlowLogPrefix", a.FlowLogPrefix},
+	} {
+		if f.value == "" {
+			errs = append(errs, fmt.Errorf("%s is required", f.name))
+		}
+	}
+	if a.LogRetentionDays <= 0 {
+		errs = append(errs, errors.New("LogRetentionDays is required"))
+	}
+	if a.UsEast1 == nil {
+		errs = append(errs, errors.New("UsEast1 provider is required"))
+	}
+	if a.VpcId == nil || a.AlbArnSuffix == nil || a.TargetGroupArnSuffix == nil || a.AutoScalingGroupName == nil ||
+		a.DbIdentifier == nil || a.DistributionId == nil || a.LogsBucketName == nil || a.AppLogGroupName == nil || a.SystemLogGroupName == nil {
+		errs = append(errs, errors.New("the network, data, compute and edge inputs are all required"))
+	}
+	return errors.Join(errs...)
+}
+
+// New builds the observability layer named name (the {project}-{env} prefix of every child's name).
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Observability, error) {
+	if args == nil {
+		return nil, errors.New("observability: args are required")
+	}
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("observability: invalid args: %w", err)
+	}
+	component := &Observability{}
+	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
+		return nil, fmt.Errorf("observability: %w", err)
+	}
+	b := &builder{ctx: ctx, name: name, args: args, component: component,
+		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
+
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"topics", b.buildTopics},
+		{"alarms", b.buildAlarms},
+		{"dashboard", b.buildDashboard},
+		{"events", b.buildEvents},
+		{"topic policies", b.buildTopicPolicies},
+		{"cloudtrail", b.buildTrail},
+		{"flow logs", b.buildFlowLogs},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("observability: %s: %w", s.what, err)
+		}
+	}
+
+	component.AlertTopicArn = b.topic.Arn
+	component.GlobalAlertTopicArn = b.globalTopic.Arn
+	component.DashboardName = b.dashboard.DashboardName
+	component.TrailArn = b.trailArn
+	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
+		"alertTopicArn":       component.AlertTopicArn,
+		"globalAlertTopicArn": component.GlobalAlertTopicArn,
+		"dashboardName":       component.DashboardName,
+		"trailArn":            component.TrailArn,
+	}); err != nil {
+		return nil, fmt.Errorf("observability: %w", err)
+	}
+	return component, nil
+}
+
+func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(slices.Clone(b.opts), extra...)
+}
+
+func (b *builder) inUsEast1() []pulumi.ResourceOption {
+	return b.with(pulumi.Provider(b.args.UsEast1))
+}
+
+func (b *builder) logGroupName(role string) string { return b.args.LogGroupPrefix + "/" + role }
+
+func nameTags(name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(name)}
+}

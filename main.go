@@ -12,8 +12,10 @@ import (
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/edge"
+	"github.com/tastylog/infra/internal/obsspec"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
+	"github.com/tastylog/infra/observability"
 )
 
 func main() {
@@ -61,6 +63,7 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		AccountId:         identity.AccountId,
 		Region:            cfg.Region(),
 		AvailabilityZones: cfg.Network.AvailabilityZones,
+		FlowLogsToBucket:  cfg.Observability.FlowLogs == obsspec.FlowLogsS3,
 		SubnetIds:         net.DbSubnetIds,
 		SecurityGroupId:   net.DbSecurityGroupId,
 	}, pulumi.Providers(providers.app))
@@ -108,6 +111,31 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	watch, err := observability.New(ctx, cfg.NamePrefix(), &observability.Args{
+		Spec:                 cfg.Observability,
+		Env:                  cfg.Env,
+		AccountId:            identity.AccountId,
+		Region:               cfg.Region(),
+		UsEast1:              providers.usEast1,
+		LogGroupPrefix:       cfg.LogGroupPrefix(),
+		LogRetentionDays:     cfg.Compute.LogRetentionDays,
+		TrailName:            db.TrailName,
+		CloudTrailLogPrefix:  data.CloudTrailLogPrefix,
+		FlowLogPrefix:        data.FlowLogPrefix,
+		VpcId:                net.VpcId,
+		AlbArnSuffix:         front.AlbArnSuffix,
+		TargetGroupArnSuffix: app.TargetGroupArnSuffix,
+		AutoScalingGroupName: app.AutoScalingGroupName,
+		DbIdentifier:         db.DbIdentifier,
+		DistributionId:       front.DistributionId,
+		LogsBucketName:       db.LogsBucket.Name,
+		AppLogGroupName:      app.AppLogGroupName,
+		SystemLogGroupName:   app.SystemLogGroupName,
+	}, pulumi.Providers(providers.app))
+	if err != nil {
+		return nil, err
+	}
+
 	return pulumi.Map{
 		"region":               pulumi.String(cfg.Region()),
 		"availabilityZones":    net.AvailabilityZones,
@@ -150,6 +178,12 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		"nameServers":              front.NameServers,
 		"cloudFrontCertificateArn": front.CloudFrontCertificateArn,
 		"albCertificateArn":        front.AlbCertificateArn,
+
+		"alertTopicArn":       watch.AlertTopicArn,
+		"globalAlertTopicArn": watch.GlobalAlertTopicArn,
+		"dashboardUrl": pulumi.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s",
+			cfg.Region(), cfg.Region(), watch.DashboardName),
+		"trailArn": watch.TrailArn,
 	}, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/network"
@@ -38,6 +39,11 @@ const (
 	typeSubnet         = "aws:ec2/subnet:Subnet"
 	typeCertificate    = "aws:acm/certificate:Certificate"
 	typeRecord         = "aws:route53/record:Record"
+	typeAlb            = "aws:lb/loadBalancer:LoadBalancer"
+	typeDistribution   = "aws:cloudfront/distribution:Distribution"
+	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeTrail          = "aws:cloudtrail/trail:Trail"
+	typeFlowLog        = "aws:ec2/flowLog:FlowLog"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -149,7 +155,9 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 			continue
 		}
 		region := m.ProviderOf(r).Str("region")
-		usEast1 := strings.Contains(r.Name, "-cloudfront-cert") && r.Type != typeRecord || strings.Contains(r.Name, "-cloudfront-log-")
+		usEast1 := strings.Contains(r.Name, "-cloudfront-cert") && r.Type != typeRecord ||
+			strings.Contains(r.Name, "-cloudfront-log-") || strings.Contains(r.Name, "-global-alerts") ||
+			strings.HasSuffix(r.Name, "-cloudfront-5xx-rate")
 		if usEast1 {
 			assert.Equal(t, "us-east-1", region, "%s %s must live in us-east-1", r.Type, r.Name)
 		} else {
@@ -202,6 +210,38 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	nic := lt.Objects("networkInterfaces")[0]
 	assert.Equal(t, "false", nic["associatePublicIpAddress"])
 	assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+
+	// Observability watches this stack's resources, named from their outputs.
+	alb := m.One(t, typeAlb, net+"-app-alb")
+	albSuffix := "app/" + alb.Name + "/50dc6c495c0c9188"
+	dims := map[string]any{
+		"alb-5xx":             map[string]any{"LoadBalancer": albSuffix},
+		"target-5xx":          map[string]any{"LoadBalancer": albSuffix, "TargetGroup": "targetgroup/" + tg.Name + "/0123456789abcdef"},
+		"app-cpu":             map[string]any{"AutoScalingGroupName": asg.Name + testkit.AutonameSuffix},
+		"db-cpu":              map[string]any{"DBInstanceIdentifier": db.Name + testkit.AutonameSuffix},
+		"cloudfront-5xx-rate": map[string]any{"DistributionId": m.One(t, typeDistribution, net+"-cdn").ID, "Region": "Global"},
+	}
+	for key, want := range dims {
+		assert.Equal(t, want, m.One(t, typeAlarm, net+"-"+key).Input("dimensions"), key)
+	}
+	for _, a := range m.ByType(typeAlarm) {
+		assert.NotEmpty(t, a.Strings("alarmActions"), "%s has alarm actions", a.Name)
+		assert.NotEmpty(t, a.Strings("okActions"), "%s has OK actions", a.Name)
+	}
+	trail := m.One(t, typeTrail, net+"-trail")
+	var logsPolicy iampolicy.Document
+	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeBucketPolicy, net+"-logs-bucket-policy").Str("policy")), &logsPolicy))
+	found := false
+	for _, st := range logsPolicy.Statement {
+		if st.Sid == "CloudTrailWrite" {
+			found = true
+			assert.Equal(t, []string{"arn:aws:s3:::" + trail.Str("s3BucketName") + "/" + trail.Str("s3KeyPrefix") + "/AWSLogs/" + testkit.AccountID + "/*"},
+				st.Resource, "the trail writes where the logs bucket admits it")
+			assert.Contains(t, st.Condition["StringEquals"]["aws:SourceArn"][0], ":trail/"+trail.Str("name"))
+		}
+	}
+	assert.True(t, found, "the logs bucket admits the trail")
+	assert.Equal(t, net+"-vpc-id", m.One(t, typeFlowLog, net+"-vpc-flow-logs").Str("vpcId"), "flow logs on this VPC")
 
 	// Every output resolves, and none carries a secret.
 	for name, out := range outputs {
@@ -332,6 +372,12 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			`is in ap-northeast-1; CloudFront accepts certificates from us-east-1 only`},
 		{"UnknownPriceClass", map[string]string{"tastylog:priceClass": "PriceClass_300"},
 			`tastylog:priceClass: "PriceClass_300" is not a CloudFront price class; allowed: PriceClass_100, PriceClass_200, PriceClass_All`},
+		{"MalformedAlarmEmail", map[string]string{"tastylog:alarmEmails": `["ops@example"]`},
+			`tastylog:alarmEmails[0]: "ops@example" is not an email address`},
+		{"RetentionNotAllowed", map[string]string{"tastylog:logRetentionDays": "45"},
+			`tastylog:logRetentionDays: "45" is not a CloudWatch Logs retention`},
+		{"ThresholdOutOfRange", map[string]string{"tastylog:alarmDbCpuPercent": "150"},
+			`tastylog:alarmDbCpuPercent: "150" is outside 1-100 percent`},
 		{"UnknownKeyInObject", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"app":["192.168.3.0/24","192.168.4.0/24"]}`},
 			`tastylog:subnets.app: "[\"192.168.3.0/24\",\"192.168.4.0/24\"]" is under an unknown key "app"; allowed keys: db, private, public`},
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
+	"github.com/tastylog/infra/internal/obsspec"
 )
 
 // Lookup returns the raw value of a fully qualified config key ("tastylog:vpcCidr") and whether it is set.
@@ -34,6 +35,8 @@ type Config struct {
 	Compute computespec.Spec
 	// Edge is the domain, certificates, load balancer and CloudFront.
 	Edge edgespec.Spec
+	// Observability is the alerting and audit.
+	Observability obsspec.Spec
 }
 
 // LogGroupPrefix is the start of the stack's log group names: /{project}/{env}.
@@ -58,7 +61,8 @@ const maxNamePrefix = 16
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
 func bindings(c *Config) []binding {
-	n, d, db, app, e := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge
+	n, d, db, app, e, o := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability
+	th := &o.Thresholds
 	return []binding{
 		str("env", &c.Env),
 		list("allowedAccountIds", &c.AllowedAccountIds),
@@ -114,6 +118,20 @@ func bindings(c *Config) []binding {
 		boolean("albDeletionProtection", &e.AlbDeletionProtection),
 		integer("albIdleTimeout", &e.AlbIdleTimeout),
 		integer("appRequestsPerTarget", &e.RequestsPerTarget),
+
+		list("alarmEmails", &o.AlarmEmails),
+		integer("alarmAlb5xx", &th.Alb5xx),
+		integer("alarmTarget5xx", &th.Target5xx),
+		integer("alarmResponseTimeP95Ms", &th.ResponseTimeP95Ms),
+		integer("alarmAppCpuPercent", &th.AppCpuPercent),
+		integer("alarmDbCpuPercent", &th.DbCpuPercent),
+		integer("alarmDbFreeStorageGiB", &th.DbFreeStorageGiB),
+		integer("alarmDbFreeableMemoryMiB", &th.DbFreeableMemoryMiB),
+		integer("alarmDbConnections", &th.DbConnections),
+		integer("alarmCloudFront5xxRatePercent", &th.CloudFront5xxRatePercent),
+		boolean("cloudTrail", &o.CloudTrail),
+		str("flowLogs", &o.FlowLogs),
+		str("flowLogTraffic", &o.FlowLogTraffic),
 	}
 }
 
@@ -126,6 +144,7 @@ func defaults(project string) *Config {
 		Data:              dataspec.Default(),
 		Compute:           computespec.Default(),
 		Edge:              edgespec.Default(),
+		Observability:     obsspec.Default(),
 	}
 }
 
@@ -165,6 +184,8 @@ func (c *Config) validate(ns string) error {
 		c.Data.Validate(ns),
 		c.Compute.Validate(ns, c.Network.AdminCidrs),
 		c.Edge.Validate(ns, c.Region(), c.Env),
+		c.Observability.Validate(ns),
+		c.Observability.CheckStorage(ns, c.Data.Database.MaxAllocatedStorage),
 	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),

@@ -9,6 +9,7 @@ import (
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
+	"github.com/tastylog/infra/internal/obsspec"
 )
 
 // lookup serves config from a map of fully qualified keys.
@@ -101,6 +102,20 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:albDeletionProtection":    "false",
 		"tastylog:albIdleTimeout":           "120",
 		"tastylog:appRequestsPerTarget":     "0",
+
+		"tastylog:alarmEmails":                   `["ops@example.com"]`,
+		"tastylog:alarmAlb5xx":                   "5",
+		"tastylog:alarmTarget5xx":                "6",
+		"tastylog:alarmResponseTimeP95Ms":        "800",
+		"tastylog:alarmAppCpuPercent":            "70",
+		"tastylog:alarmDbCpuPercent":             "75",
+		"tastylog:alarmDbFreeStorageGiB":         "10",
+		"tastylog:alarmDbFreeableMemoryMiB":      "256",
+		"tastylog:alarmDbConnections":            "50",
+		"tastylog:alarmCloudFront5xxRatePercent": "2",
+		"tastylog:cloudTrail":                    "false",
+		"tastylog:flowLogs":                      "s3",
+		"tastylog:flowLogTraffic":                "ALL",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -143,6 +158,12 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		Edge: edgespec.Spec{
 			Domain: "example.com", HostedZoneId: "Z0123456789ABCDEFGHIJ", CloudFrontCertificateArn: cfCert, AlbCertificateArn: albCert,
 			PriceClass: "PriceClass_200", AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
+		},
+		Observability: obsspec.Spec{
+			AlarmEmails: []string{"ops@example.com"},
+			Thresholds: obsspec.Thresholds{Alb5xx: 5, Target5xx: 6, ResponseTimeP95Ms: 800, AppCpuPercent: 70, DbCpuPercent: 75,
+				DbFreeStorageGiB: 10, DbFreeableMemoryMiB: 256, DbConnections: 50, CloudFront5xxRatePercent: 2},
+			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL",
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -195,6 +216,10 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:appArchitecture: "x86_64" does not match t4g.small`},
 		{"EdgeRulesApply", map[string]string{"tastylog:priceClass": "cheap"},
 			`tastylog:priceClass: "cheap" is not a CloudFront price class`},
+		{"ObservabilityRulesApply", map[string]string{"tastylog:alarmEmails": `["ops"]`},
+			`tastylog:alarmEmails[0]: "ops" is not an email address`},
+		{"FreeStorageAlarmAboveCeiling", map[string]string{"tastylog:alarmDbFreeStorageGiB": "100"},
+			`tastylog:alarmDbFreeStorageGiB: "100" is not below the database's storage ceiling`},
 		{"BooleanKeyNotABoolean", map[string]string{"tastylog:dbMultiAz": "yes"},
 			`tastylog:dbMultiAz: "yes" is not true or false`},
 	}

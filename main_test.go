@@ -20,6 +20,7 @@ import (
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/network"
+	"github.com/tastylog/infra/policy"
 )
 
 const (
@@ -242,6 +243,11 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	}
 	assert.True(t, found, "the logs bucket admits the trail")
 	assert.Equal(t, net+"-vpc-id", m.One(t, typeFlowLog, net+"-vpc-flow-logs").Str("vpcId"), "flow logs on this VPC")
+
+	// The policy pack's rules hold for the whole graph.
+	for _, v := range policy.Check(policy.Rules, m.PolicyResources()) {
+		t.Errorf("policy violation: %s", v)
+	}
 
 	// Every output resolves, and none carries a secret.
 	for name, out := range outputs {

@@ -2,6 +2,8 @@ package testkit
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/tastylog/infra/policy"
 )
 
 // Input returns an input as plain Go values (string, float64, bool, []any, map[string]any), unwrapping
@@ -92,4 +94,18 @@ func plain(v resource.PropertyValue) any {
 		return string(v.ResourceReferenceValue().URN)
 	}
 	return v.V
+}
+
+// PolicyResources is the recorded graph as the policy rules see it, the same view the policy pack gets
+// from the engine: inputs as plain values, the protect option and the provider's region.
+func (m *Mocks) PolicyResources() []policy.Resource {
+	var out []policy.Resource
+	for _, r := range m.All() {
+		props, _ := plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
+		out = append(out, policy.Resource{
+			Type: r.Type, Name: r.Name, URN: r.URN, Props: props, Protect: r.Protect,
+			ProviderRegion: m.regionOf(r, ""),
+		})
+	}
+	return out
 }

@@ -1,0 +1,337 @@
+// Package policy holds the graph-wide rules of this project as code: no world ingress, private and
+// encrypted TLS-only buckets, private encrypted databases, IMDSv2, TLS minimums, CloudFront certificates in
+// us-east-1, and stateful resources protected. One implementation has two users: the policy pack in
+// policy/pack (run by `pulumi preview --policy-pack`) and the unit tests, which run the same rules over the
+// mocked resource graph.
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Resource is what every rule sees of a resource, whoever supplies it: the engine through policyx, or the
+// test kit's recording. Props hold plain Go values (string, float64, bool, []any, map[string]any);
+// values unknown during a preview are absent.
+type Resource struct {
+	Type           string
+	Name           string
+	URN            string
+	Props          map[string]any
+	Protect        bool
+	ProviderRegion string
+}
+
+// Violation is one broken rule.
+type Violation struct {
+	Rule    string
+	URN     string
+	Message string
+}
+
+func (v Violation) String() string { return fmt.Sprintf("%s: %s: %s", v.Rule, v.URN, v.Message) }
+
+// Rule is one policy: a check of one resource at a time (run before the resource is created), a check of
+// the whole stack (run once every resource is registered), or both.
+type Rule struct {
+	Name        string
+	Description string
+	Resource    func(r Resource) []string
+	Stack       func(rs []Resource) []Violation
+}
+
+// Check runs every rule over the resources, in the order the rules are listed.
+func Check(rules []Rule, rs []Resource) []Violation {
+	var out []Violation
+	for _, rule := range rules {
+		if rule.Resource != nil {
+			for _, r := range rs {
+				for _, msg := range rule.Resource(r) {
+					out = append(out, Violation{Rule: rule.Name, URN: r.URN, Message: msg})
+				}
+			}
+		}
+		if rule.Stack != nil {
+			for _, v := range rule.Stack(rs) {
+				v.Rule = rule.Name
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// Types the rules inspect.
+const (
+	typeIngressRule    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeSecurityGroup  = "aws:ec2/securityGroup:SecurityGroup"
+	typeBucket         = "aws:s3/bucketV2:BucketV2"
+	typePAB            = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	typeEncryption     = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	typeBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
+	typeDbInstance     = "aws:rds/instance:Instance"
+	typeLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
+	typeEc2Instance    = "aws:ec2/instance:Instance"
+	typeDistribution   = "aws:cloudfront/distribution:Distribution"
+	typeListener       = "aws:lb/listener:Listener"
+)
+
+// Rules are the project's policies.
+var Rules = []Rule{
+	{
+		Name:        "no-world-ingress",
+		Description: "Security groups admit nothing from the whole internet, except HTTP/HTTPS to the load balancer's web group.",
+		Resource:    noWorldIngress,
+	},
+	{
+		Name:        "buckets-block-public-access",
+		Description: "Every bucket has a public access block with all four settings on.",
+		Resource:    publicAccessBlockComplete,
+		Stack:       everyBucketHas(typePAB, "a public access block"),
+	},
+	{
+		Name:        "buckets-encrypted",
+		Description: "Every bucket has default server-side encryption.",
+		Stack:       everyBucketHas(typeEncryption, "server-side encryption"),
+	},
+	{
+		Name:        "buckets-tls-only",
+		Description: "Every bucket's policy denies requests without TLS.",
+		Stack:       everyBucketTLSOnly,
+	},
+	{
+		Name:        "databases-encrypted-private",
+		Description: "Databases are encrypted at rest and not publicly accessible.",
+		Resource:    databaseEncryptedPrivate,
+	},
+	{
+		Name:        "imdsv2-required",
+		Description: "Servers require IMDSv2 (session tokens) for the instance metadata service.",
+		Resource:    imdsv2Required,
+	},
+	{
+		Name:        "tls-minimums",
+		Description: "Viewers and load balancers negotiate TLS 1.2 or newer, and CloudFront never serves plain HTTP.",
+		Resource:    tlsMinimums,
+	},
+	{
+		Name:        "cloudfront-certificate-in-us-east-1",
+		Description: "CloudFront's certificate comes from ACM in us-east-1, the only region CloudFront reads.",
+		Resource:    cloudFrontCertificateRegion,
+	},
+	{
+		Name:        "stateful-resources-protected",
+		Description: "A database with deletion protection, and a bucket that is not force-destroyable, are protected in Pulumi state.",
+		Resource:    statefulProtected,
+	},
+}
+
+func noWorldIngress(r Resource) []string {
+	switch r.Type {
+	case typeIngressRule:
+		if !world(str(r.Props, "cidrIpv4")) && !world(str(r.Props, "cidrIpv6")) {
+			return nil
+		}
+		from, to := num(r.Props, "fromPort"), num(r.Props, "toPort")
+		webGroup := strings.Contains(tag(r.Props, "Name"), "-web-sg-")
+		if webGroup && from == to && (from == 80 || from == 443) {
+			return nil
+		}
+		return []string{fmt.Sprintf("ingress %v-%v from the whole internet", from, to)}
+	case typeSecurityGroup:
+		for _, rule := range list(r.Props, "ingress") {
+			m, _ := rule.(map[string]any)
+			for _, c := range append(list(m, "cidrBlocks"), list(m, "ipv6CidrBlocks")...) {
+				if s, _ := c.(string); world(s) {
+					return []string{"inline ingress from the whole internet"}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func world(cidr string) bool { return cidr == "0.0.0.0/0" || cidr == "::/0" }
+
+func publicAccessBlockComplete(r Resource) []string {
+	if r.Type != typePAB {
+		return nil
+	}
+	var off []string
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		if v, known := r.Props[k]; known && v != true {
+			off = append(off, k)
+		}
+	}
+	if len(off) > 0 {
+		return []string{"public access block leaves off " + strings.Join(off, ", ")}
+	}
+	return nil
+}
+
+// bucketNames maps each bucket's name (its "bucket" property) to its URN.
+func bucketNames(rs []Resource) map[string]string {
+	out := map[string]string{}
+	for _, r := range rs {
+		if r.Type == typeBucket {
+			if name := str(r.Props, "bucket"); name != "" {
+				out[name] = r.URN
+			}
+		}
+	}
+	return out
+}
+
+// everyBucketHas reports buckets that no resource of typ names in its "bucket" property.
+func everyBucketHas(typ, what string) func([]Resource) []Violation {
+	return func(rs []Resource) []Violation {
+		covered := map[string]bool{}
+		for _, r := range rs {
+			if r.Type == typ {
+				covered[str(r.Props, "bucket")] = true
+			}
+		}
+		return uncovered(bucketNames(rs), covered, "bucket has no "+what)
+	}
+}
+
+func everyBucketTLSOnly(rs []Resource) []Violation {
+	covered := map[string]bool{}
+	for _, r := range rs {
+		if r.Type == typeBucketPolicy && strings.Contains(str(r.Props, "policy"), `"aws:SecureTransport":["false"]`) {
+			covered[str(r.Props, "bucket")] = true
+		}
+	}
+	return uncovered(bucketNames(rs), covered, "bucket policy does not deny requests without TLS")
+}
+
+func uncovered(buckets map[string]string, covered map[string]bool, msg string) []Violation {
+	var out []Violation
+	for name, urn := range buckets {
+		if !covered[name] {
+			out = append(out, Violation{URN: urn, Message: msg + ": " + name})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+func databaseEncryptedPrivate(r Resource) []string {
+	if r.Type != typeDbInstance {
+		return nil
+	}
+	var out []string
+	// A replica inherits its source's encryption; anything else must ask for it.
+	encrypted, set := r.Props["storageEncrypted"]
+	replica := str(r.Props, "replicateSourceDb") != ""
+	if (set && encrypted != true) || (!set && !replica) {
+		out = append(out, "storage is not encrypted")
+	}
+	if r.Props["publiclyAccessible"] == true {
+		out = append(out, "the database is publicly accessible")
+	}
+	return out
+}
+
+func imdsv2Required(r Resource) []string {
+	if r.Type != typeLaunchTemplate && r.Type != typeEc2Instance {
+		return nil
+	}
+	meta, _ := r.Props["metadataOptions"].(map[string]any)
+	if meta["httpTokens"] != "required" {
+		return []string{"metadataOptions.httpTokens is not \"required\""}
+	}
+	return nil
+}
+
+// Policies and protocol versions that allow only TLS 1.2 and newer.
+var (
+	modernALBPolicies = []string{
+		"ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+		"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+		"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+	}
+	modernViewerProtocols = []string{"TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"}
+)
+
+func tlsMinimums(r Resource) []string {
+	var out []string
+	switch r.Type {
+	case typeListener:
+		if str(r.Props, "protocol") == "HTTPS" {
+			if p, known := r.Props["sslPolicy"]; known && !slices.Contains(modernALBPolicies, fmt.Sprint(p)) {
+				out = append(out, fmt.Sprintf("listener TLS policy %v allows protocols older than TLS 1.2", p))
+			}
+		}
+	case typeDistribution:
+		cert, _ := r.Props["viewerCertificate"].(map[string]any)
+		if cert != nil && cert["cloudfrontDefaultCertificate"] != true {
+			if v := cert["minimumProtocolVersion"]; !slices.Contains(modernViewerProtocols, fmt.Sprint(v)) {
+				out = append(out, fmt.Sprintf("viewer minimum protocol %v is older than TLSv1.2_2021", v))
+			}
+		}
+		behaviors := []any{r.Props["defaultCacheBehavior"]}
+		behaviors = append(behaviors, list(r.Props, "orderedCacheBehaviors")...)
+		for _, b := range behaviors {
+			if m, _ := b.(map[string]any); m != nil && m["viewerProtocolPolicy"] == "allow-all" {
+				out = append(out, fmt.Sprintf("behavior %v serves plain HTTP (viewerProtocolPolicy allow-all)", m["pathPattern"]))
+			}
+		}
+	}
+	return out
+}
+
+func cloudFrontCertificateRegion(r Resource) []string {
+	if r.Type != typeDistribution {
+		return nil
+	}
+	cert, _ := r.Props["viewerCertificate"].(map[string]any)
+	arn, _ := cert["acmCertificateArn"].(string)
+	if arn == "" {
+		return nil
+	}
+	if parts := strings.Split(arn, ":"); len(parts) < 4 || parts[3] != "us-east-1" {
+		return []string{"certificate " + arn + " is not in us-east-1"}
+	}
+	return nil
+}
+
+func statefulProtected(r Resource) []string {
+	switch r.Type {
+	case typeDbInstance:
+		replica := str(r.Props, "replicateSourceDb") != ""
+		if r.Props["deletionProtection"] == true && !replica && !r.Protect {
+			return []string{"database has deletion protection but is not protected in Pulumi state (protect)"}
+		}
+	case typeBucket:
+		if r.Props["forceDestroy"] == false && !r.Protect {
+			return []string{"bucket keeps its data on destroy (forceDestroy false) but is not protected in Pulumi state (protect)"}
+		}
+	}
+	return nil
+}
+
+func str(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func num(m map[string]any, key string) any {
+	if f, ok := m[key].(float64); ok {
+		return int(f)
+	}
+	return m[key]
+}
+
+func list(m map[string]any, key string) []any {
+	l, _ := m[key].([]any)
+	return l
+}
+
+func tag(m map[string]any, key string) string {
+	tags, _ := m["tags"].(map[string]any)
+	s, _ := tags[key].(string)
+	return s
+}

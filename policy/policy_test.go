@@ -1,0 +1,204 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func rule(t *testing.T, name string) Rule {
+	t.Helper()
+	for _, r := range Rules {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", name)
+	return Rule{}
+}
+
+func res(typ string, props map[string]any) Resource {
+	return Resource{Type: typ, Name: "r", URN: "urn:" + typ, Props: props}
+}
+
+// bucketSet is a compliant bucket with its companions; drop removes one companion type.
+func bucketSet(drop string) []Resource {
+	rs := []Resource{
+		res(typeBucket, map[string]any{"bucket": "b", "forceDestroy": true}),
+		res(typePAB, map[string]any{"bucket": "b", "blockPublicAcls": true, "blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true}),
+		res(typeEncryption, map[string]any{"bucket": "b"}),
+		res(typeBucketPolicy, map[string]any{"bucket": "b", "policy": `{"Statement":[{"Effect":"Deny","Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}`}),
+	}
+	var out []Resource
+	for _, r := range rs {
+		if r.Type != drop {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestRules(t *testing.T) {
+	cases := []struct {
+		rule      string
+		pass      []Resource
+		fail      []Resource
+		wantInMsg string
+	}{
+		{"no-world-ingress",
+			[]Resource{
+				res(typeIngressRule, map[string]any{"prefixListId": "pl-1", "fromPort": 443.0, "toPort": 443.0}),
+				res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 443.0, "toPort": 443.0, "tags": map[string]any{"Name": "x-web-sg-in-443-world"}}),
+			},
+			[]Resource{res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 22.0, "toPort": 22.0, "tags": map[string]any{"Name": "x-opmng-sg-in-22"}})},
+			"ingress 22-22 from the whole internet"},
+		{"no-world-ingress",
+			[]Resource{res(typeSecurityGroup, map[string]any{"ingress": []any{map[string]any{"cidrBlocks": []any{"10.0.0.0/8"}}}})},
+			[]Resource{res(typeSecurityGroup, map[string]any{"ingress": []any{map[string]any{"cidrBlocks": []any{"0.0.0.0/0"}}}})},
+			"inline ingress from the whole internet"},
+		{"buckets-block-public-access", bucketSet(""), bucketSet(typePAB), "bucket has no a public access block: b"},
+		{"buckets-block-public-access", bucketSet(""),
+			[]Resource{res(typePAB, map[string]any{"bucket": "b", "blockPublicAcls": true, "blockPublicPolicy": false, "ignorePublicAcls": true, "restrictPublicBuckets": true})},
+			"leaves off blockPublicPolicy"},
+		{"buckets-encrypted", bucketSet(""), bucketSet(typeEncryption), "bucket has no server-side encryption: b"},
+		{"buckets-tls-only", bucketSet(""), bucketSet(typeBucketPolicy), "bucket policy does not deny requests without TLS: b"},
+		{"databases-encrypted-private",
+			[]Resource{
+				res(typeDbInstance, map[string]any{"storageEncrypted": true, "publiclyAccessible": false}),
+				res(typeDbInstance, map[string]any{"replicateSourceDb": "primary"}),
+			},
+			[]Resource{res(typeDbInstance, map[string]any{"storageEncrypted": false})},
+			"storage is not encrypted"},
+		{"databases-encrypted-private",
+			[]Resource{res(typeDbInstance, map[string]any{"storageEncrypted": true})},
+			[]Resource{res(typeDbInstance, map[string]any{"storageEncrypted": true, "publiclyAccessible": true})},
+			"publicly accessible"},
+		{"imdsv2-required",
+			[]Resource{res(typeLaunchTemplate, map[string]any{"metadataOptions": map[string]any{"httpTokens": "required"}})},
+			[]Resource{res(typeLaunchTemplate, map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}})},
+			`httpTokens is not "required"`},
+		{"tls-minimums",
+			[]Resource{
+				res(typeListener, map[string]any{"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}),
+				res(typeDistribution, map[string]any{"viewerCertificate": map[string]any{"cloudfrontDefaultCertificate": true},
+					"defaultCacheBehavior": map[string]any{"viewerProtocolPolicy": "redirect-to-https"}}),
+			},
+			[]Resource{res(typeListener, map[string]any{"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"})},
+			"ELBSecurityPolicy-2016-08 allows protocols older than TLS 1.2"},
+		{"tls-minimums",
+			[]Resource{res(typeDistribution, map[string]any{"viewerCertificate": map[string]any{"acmCertificateArn": "a", "minimumProtocolVersion": "TLSv1.2_2021"}})},
+			[]Resource{res(typeDistribution, map[string]any{"viewerCertificate": map[string]any{"acmCertificateArn": "a", "minimumProtocolVersion": "TLSv1"},
+				"orderedCacheBehaviors": []any{map[string]any{"pathPattern": "/public/*", "viewerProtocolPolicy": "allow-all"}}})},
+			"TLSv1 is older than TLSv1.2_2021"},
+		{"cloudfront-certificate-in-us-east-1",
+			[]Resource{res(typeDistribution, map[string]any{"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}})},
+			[]Resource{res(typeDistribution, map[string]any{"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:ap-northeast-1:123456789012:certificate/x"}})},
+			"is not in us-east-1"},
+		{"stateful-resources-protected",
+			[]Resource{
+				{Type: typeDbInstance, URN: "db", Props: map[string]any{"deletionProtection": true}, Protect: true},
+				res(typeDbInstance, map[string]any{"deletionProtection": true, "replicateSourceDb": "primary"}),
+				res(typeDbInstance, map[string]any{"deletionProtection": false}),
+				res(typeBucket, map[string]any{"forceDestroy": true}),
+			},
+			[]Resource{res(typeDbInstance, map[string]any{"deletionProtection": true})},
+			"not protected in Pulumi state"},
+		{"stateful-resources-protected",
+			[]Resource{{Type: typeBucket, URN: "b", Props: map[string]any{"forceDestroy": false}, Protect: true}},
+			[]Resource{res(typeBucket, map[string]any{"forceDestroy": false})},
+			"bucket keeps its data on destroy"},
+	}
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		covered[tc.rule] = true
+		t.Run(tc.rule, func(t *testing.T) {
+			r := rule(t, tc.rule)
+			assert.Empty(t, Check([]Rule{r}, tc.pass), "compliant resources pass")
+			got := Check([]Rule{r}, tc.fail)
+			require.NotEmpty(t, got, "the rule catches the violation")
+			assert.Equal(t, tc.rule, got[0].Rule)
+			assert.Contains(t, got[0].Message, tc.wantInMsg)
+		})
+	}
+	for _, r := range Rules {
+		assert.True(t, covered[r.Name], "rule %s has a passing and a failing case", r.Name)
+		assert.NotEmpty(t, r.Description, r.Name)
+	}
+}
+
+func TestPack(t *testing.T) {
+	pack, err := Pack()
+	require.NoError(t, err)
+	assert.Equal(t, "tastylog", pack.Name())
+	names := map[string]bool{}
+	for _, p := range pack.Policies() {
+		assert.False(t, names[p.Name()], "policy names are unique: %s", p.Name())
+		names[p.Name()] = true
+		assert.Equal(t, policyx.EnforcementLevelMandatory, p.EnforcementLevel(), p.Name())
+	}
+	assert.True(t, names["no-world-ingress"])
+	assert.True(t, names["buckets-tls-only-stack"])
+}
+
+type recorder struct{ messages []string }
+
+func (r *recorder) ReportViolation(message, urn string) {
+	r.messages = append(r.messages, urn+" "+message)
+}
+
+// The policy pack runs the same rule code on what the engine sends, unknown values and all.
+func TestPackRunsTheRulesOnEngineResources(t *testing.T) {
+	pack, err := Pack()
+	require.NoError(t, err)
+	var imds policyx.ResourceValidationPolicy
+	var tls policyx.StackValidationPolicy
+	for _, p := range pack.Policies() {
+		switch p.Name() {
+		case "imdsv2-required":
+			imds = p.(policyx.ResourceValidationPolicy)
+		case "buckets-tls-only-stack":
+			tls = p.(policyx.StackValidationPolicy)
+		}
+	}
+	require.NotNil(t, imds)
+	require.NotNil(t, tls)
+
+	lt := policyx.AnalyzerResource{
+		Type: typeLaunchTemplate, URN: "urn:lt",
+		Properties: property.NewMap(map[string]property.Value{
+			"metadataOptions": property.New(property.NewMap(map[string]property.Value{"httpTokens": property.New("optional")})),
+			"userData":        property.New(property.Computed),
+		}),
+		Options: pulumi.ResourceOptions{},
+	}
+	rec := &recorder{}
+	require.NoError(t, imds.Validate(t.Context(), policyx.ResourceValidationArgs{Manager: rec, Resource: lt}))
+	require.Len(t, rec.messages, 1)
+	assert.Contains(t, rec.messages[0], `httpTokens is not "required"`)
+
+	bucket := policyx.AnalyzerResource{Type: typeBucket, URN: "urn:b",
+		Properties: property.NewMap(map[string]property.Value{"bucket": property.New("b")})}
+	rec = &recorder{}
+	require.NoError(t, tls.Validate(t.Context(), policyx.StackValidationArgs{Manager: rec, Resources: []policyx.AnalyzerResource{bucket}}))
+	require.Len(t, rec.messages, 1)
+	assert.True(t, strings.HasPrefix(rec.messages[0], "urn:b "), rec.messages[0])
+}
+
+func TestFromAnalyzerDropsUnknowns(t *testing.T) {
+	r := FromAnalyzer(policyx.AnalyzerResource{
+		Type: typeBucket,
+		Properties: property.NewMap(map[string]property.Value{
+			"bucket": property.New("b"), "arn": property.New(property.Computed), "forceDestroy": property.New(false),
+		}),
+		Options:  pulumi.ResourceOptions{Protect: true},
+		Provider: policyx.AnalyzerProviderResource{Properties: property.NewMap(map[string]property.Value{"region": property.New("us-east-1")})},
+	})
+	assert.Equal(t, map[string]any{"bucket": "b", "forceDestroy": false}, r.Props)
+	assert.True(t, r.Protect)
+	assert.Equal(t, "us-east-1", r.ProviderRegion)
+}

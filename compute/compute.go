@@ -7,13 +7,14 @@ package compute
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 
 	"github.com/tastylog/infra/internal/computespec"
 )
@@ -109,20 +110,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"target group", b.buildTargetGroup},
-		{"log groups", b.buildLogGroups},
-		{"iam", b.buildIam},
-		{"launch template", b.buildLaunchTemplate},
-		{"auto scaling group", b.buildAutoScaling},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return nil, fmt.Errorf("compute: %s: %w", s.what, err)
-		}
+	if err := layer.Build("compute",
+		layer.Step{What: "target group", Run: b.buildTargetGroup},
+		layer.Step{What: "log groups", Run: b.buildLogGroups},
+		layer.Step{What: "iam", Run: b.buildIam},
+		layer.Step{What: "launch template", Run: b.buildLaunchTemplate},
+		layer.Step{What: "auto scaling group", Run: b.buildAutoScaling},
+	); err != nil {
+		return nil, err
 	}
 
 	component.TargetGroupArn = b.targetGroup.Arn
@@ -145,9 +140,5 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(slices.Clone(b.opts), extra...)
-}
-
-func nameTags(name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(name)}
+	return layer.With(b.opts, extra...)
 }

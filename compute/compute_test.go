@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,12 +72,9 @@ func run(t *testing.T, a *Args) (*testkit.Mocks, *Compute) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
 	var c *Compute
-	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws-app", &aws.ProviderArgs{Region: pulumi.String(a.Region)})
-		if err != nil {
-			return err
-		}
-		c, err = New(ctx, componentName, a, pulumi.Providers(p))
+	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
+		var err error
+		c, err = New(ctx, componentName, a, pulumi.Providers(p.App))
 		return err
 	})
 	require.NoError(t, err)

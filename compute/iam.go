@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // policyScope is what the servers' permissions are scoped to.
@@ -79,7 +80,7 @@ func (b *builder) buildIam() error {
 	b.role, err = iam.NewRole(b.ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String("tastylog app servers of " + b.name),
 		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com").JSON()),
-		Tags:             nameTags(name),
+		Tags:             layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func (b *builder) buildIam() error {
 	}
 	b.profile, err = iam.NewInstanceProfile(b.ctx, b.name+"-app-profile", &iam.InstanceProfileArgs{
 		Role: b.role.Name,
-		Tags: nameTags(b.name + "-app-profile"),
+		Tags: layer.NameTags(b.name + "-app-profile"),
 	}, b.opts...)
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // amiParameter is AWS's public parameter naming the latest Amazon Linux 2023 AMI for an architecture.
@@ -36,7 +38,7 @@ func (b *builder) buildLaunchTemplate() error {
 	if b.args.SshPublicKey != "" {
 		key, err := ec2.NewKeyPair(b.ctx, b.name+"-app-key", &ec2.KeyPairArgs{
 			PublicKey: pulumi.String(b.args.SshPublicKey),
-			Tags:      nameTags(b.name + "-app-key"),
+			Tags:      layer.NameTags(b.name + "-app-key"),
 		}, b.opts...)
 		if err != nil {
 			return err
@@ -100,7 +102,7 @@ func (b *builder) buildLaunchTemplate() error {
 				Tags:         b.serverTags(b.name + "-app-ebs"),
 			},
 		},
-		Tags: nameTags(name),
+		Tags: layer.NameTags(name),
 	}, b.opts...)
 	return err
 }

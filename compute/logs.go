@@ -3,6 +3,8 @@ package compute
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // The log groups the CloudWatch agent ships to, by role.
@@ -24,7 +26,7 @@ func (b *builder) buildLogGroups() error {
 		g, err := cloudwatch.NewLogGroup(b.ctx, name, &cloudwatch.LogGroupArgs{
 			Name:            pulumi.String(b.logGroupName(role)),
 			RetentionInDays: pulumi.Int(b.args.LogRetentionDays),
-			Tags:            nameTags(b.logGroupName(role)),
+			Tags:            layer.NameTags(b.logGroupName(role)),
 		}, b.opts...)
 		if err != nil {
 			return err

@@ -3,6 +3,8 @@ package compute
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 const (
@@ -44,7 +46,7 @@ func (b *builder) buildTargetGroup() error {
 			HealthyThreshold:   pulumi.Int(healthyThreshold),
 			UnhealthyThreshold: pulumi.Int(unhealthyThreshold),
 		},
-		Tags: nameTags(name),
+		Tags: layer.NameTags(name),
 	}, b.opts...)
 	return err
 }

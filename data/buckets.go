@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // The buckets, by role.
@@ -79,7 +81,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	k.res, err = s3.NewBucketV2(b.ctx, base, &s3.BucketV2Args{
 		Bucket:       pulumi.String(k.name),
 		ForceDestroy: pulumi.Bool(b.args.ForceDestroyBuckets),
-		Tags:         nameTags(k.name),
+		Tags:         layer.NameTags(k.name),
 	}, b.with(pulumi.Protect(b.args.Production))...)
 	if err != nil {
 		return err

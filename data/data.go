@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
+
 	"github.com/tastylog/infra/internal/dataspec"
 )
 
@@ -131,18 +133,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"buckets", b.buildBuckets},
-		{"database", b.buildDatabase},
-		{"parameters", b.buildParameters},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return nil, fmt.Errorf("data: %s: %w", s.what, err)
-		}
+	if err := layer.Build("data",
+		layer.Step{What: "buckets", Run: b.buildBuckets},
+		layer.Step{What: "database", Run: b.buildDatabase},
+		layer.Step{What: "parameters", Run: b.buildParameters},
+	); err != nil {
+		return nil, err
 	}
 
 	b.export(component)
@@ -180,13 +176,8 @@ func (b *builder) export(d *Data) {
 	d.TrailName = b.trailName()
 }
 
-// with returns the component's child options plus extra ones, without sharing b.opts' backing array.
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(slices.Clone(b.opts), extra...)
+	return layer.With(b.opts, extra...)
 }
 
 func (b *builder) trailName() string { return b.name + "-trail" }
-
-func nameTags(name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(name)}
-}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,12 +71,9 @@ func run(t *testing.T, a *Args) (*testkit.Mocks, *Data) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
 	var d *Data
-	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws-app", &aws.ProviderArgs{Region: pulumi.String(a.Region)})
-		if err != nil {
-			return err
-		}
-		d, err = New(ctx, componentName, a, pulumi.Providers(p))
+	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
+		var err error
+		d, err = New(ctx, componentName, a, pulumi.Providers(p.App))
 		return err
 	})
 	require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/layer"
 )
 
 const (
@@ -50,7 +51,7 @@ func (b *builder) buildDatabase() error {
 	subnetGroup, err := rds.NewSubnetGroup(b.ctx, base+"-subnetgroup", &rds.SubnetGroupArgs{
 		Description: pulumi.String("tastylog database: the db tier, one subnet per AZ"),
 		SubnetIds:   b.args.SubnetIds,
-		Tags:        nameTags(base + "-subnetgroup"),
+		Tags:        layer.NameTags(base + "-subnetgroup"),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func (b *builder) buildDatabase() error {
 		Family:      pulumi.String(db.Family()),
 		Description: pulumi.String("tastylog MySQL " + db.EngineVersion + ": utf8mb4"),
 		Parameters:  parameters(db),
-		Tags:        nameTags(base + "-parametergroup"),
+		Tags:        layer.NameTags(base + "-parametergroup"),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func (b *builder) buildDatabase() error {
 		EngineName:             pulumi.String("mysql"),
 		MajorEngineVersion:     pulumi.String(db.EngineVersion),
 		OptionGroupDescription: pulumi.String("tastylog MySQL " + db.EngineVersion),
-		Tags:                   nameTags(base + "-optiongroup"),
+		Tags:                   layer.NameTags(base + "-optiongroup"),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -125,7 +126,7 @@ func (b *builder) buildDatabase() error {
 		MonitoringRoleArn:          monitoringRole,
 		// An empty list, not nil, so turning exports off in config also turns them off in AWS.
 		EnabledCloudwatchLogsExports: pulumi.ToStringArray(append([]string{}, db.LogExports...)),
-		Tags:                         nameTags(base),
+		Tags:                         layer.NameTags(base),
 	}
 	if db.PerformanceInsights {
 		args.PerformanceInsightsRetentionPeriod = pulumi.Int(performanceInsightsRetentionDays)
@@ -173,7 +174,7 @@ func (b *builder) buildReplica(paramGroup *rds.ParameterGroup, monitoringRole pu
 		MonitoringInterval:           pulumi.Int(db.MonitoringInterval),
 		MonitoringRoleArn:            monitoringRole,
 		EnabledCloudwatchLogsExports: pulumi.ToStringArray(append([]string{}, db.LogExports...)),
-		Tags:                         nameTags(name),
+		Tags:                         layer.NameTags(name),
 	}
 	if db.PerformanceInsights {
 		args.PerformanceInsightsRetentionPeriod = pulumi.Int(performanceInsightsRetentionDays)
@@ -189,7 +190,7 @@ func (b *builder) monitoringRole() (*iam.Role, error) {
 	role, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
 		Description:      pulumi.String("RDS enhanced monitoring for " + b.name),
 		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("monitoring.rds.amazonaws.com").JSON()),
-		Tags:             nameTags(name),
+		Tags:             layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return nil, err

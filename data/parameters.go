@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // parameter is one entry of the app's settings contract under the parameter path.
@@ -47,7 +49,7 @@ func (b *builder) buildParameters() error {
 			Value:       p.value,
 			Description: pulumi.String("tastylog app setting " + p.key + ", managed by Pulumi"),
 			Tier:        pulumi.String("Standard"),
-			Tags:        nameTags(name),
+			Tags:        layer.NameTags(name),
 		}, b.opts...)
 		if err != nil {
 			return err

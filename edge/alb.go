@@ -5,6 +5,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 const (
@@ -56,7 +58,7 @@ func (b *builder) buildLoadBalancer() error {
 			Prefix:  pulumi.String(b.args.AlbLogPrefix),
 			Enabled: pulumi.Bool(true),
 		},
-		Tags: nameTags(name),
+		Tags: layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -79,7 +81,7 @@ func (b *builder) buildLoadBalancer() error {
 			SslPolicy:       pulumi.String(tlsPolicy),
 			CertificateArn:  b.albCert,
 			DefaultActions:  forbidden,
-			Tags:            nameTags(name + "-https"),
+			Tags:            layer.NameTags(name + "-https"),
 		}, b.opts...)
 		if err != nil {
 			return err
@@ -96,7 +98,7 @@ func (b *builder) buildLoadBalancer() error {
 					StatusCode: pulumi.String("HTTP_301"),
 				},
 			}},
-			Tags: nameTags(name + "-http"),
+			Tags: layer.NameTags(name + "-http"),
 		}, b.opts...); err != nil {
 			return err
 		}
@@ -106,7 +108,7 @@ func (b *builder) buildLoadBalancer() error {
 			Port:            pulumi.Int(80),
 			Protocol:        pulumi.String("HTTP"),
 			DefaultActions:  forbidden,
-			Tags:            nameTags(name + "-http"),
+			Tags:            layer.NameTags(name + "-http"),
 		}, b.opts...)
 		if err != nil {
 			return err
@@ -126,7 +128,7 @@ func (b *builder) buildLoadBalancer() error {
 			Type:           pulumi.String("forward"),
 			TargetGroupArn: b.args.TargetGroupArn,
 		}},
-		Tags: nameTags(name + "-from-cloudfront"),
+		Tags: layer.NameTags(name + "-from-cloudfront"),
 	}, b.opts...)
 	return err
 }

@@ -4,6 +4,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // buildCertificates issues, unless config names existing ones, the load balancer's certificate for
@@ -37,7 +39,7 @@ func (b *builder) certificate(role, domain string, opts []pulumi.ResourceOption)
 		DomainName:       pulumi.String(domain),
 		ValidationMethod: pulumi.String("DNS"),
 		KeyAlgorithm:     pulumi.String("RSA_2048"),
-		Tags:             nameTags(domain),
+		Tags:             layer.NameTags(domain),
 	}, opts...)
 	if err != nil {
 		return empty(), err

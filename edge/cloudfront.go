@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // AWS-managed CloudFront policies, by id.
@@ -131,7 +132,7 @@ func (b *builder) buildDistribution() error {
 			GeoRestriction: cloudfront.DistributionRestrictionsGeoRestrictionArgs{RestrictionType: pulumi.String("none")},
 		},
 		ViewerCertificate: viewerCert,
-		Tags:              nameTags(name),
+		Tags:              layer.NameTags(name),
 	}, b.opts...)
 	return err
 }
@@ -165,7 +166,7 @@ func (b *builder) buildLogDelivery() error {
 		Name:        pulumi.String(b.args.CloudFrontLogSource),
 		LogType:     pulumi.String("ACCESS_LOGS"),
 		ResourceArn: b.distribution.Arn,
-		Tags:        nameTags(b.args.CloudFrontLogSource),
+		Tags:        layer.NameTags(b.args.CloudFrontLogSource),
 	}, b.inUsEast1()...)
 	if err != nil {
 		return err
@@ -176,7 +177,7 @@ func (b *builder) buildLogDelivery() error {
 		DeliveryDestinationConfiguration: &cloudwatch.LogDeliveryDestinationDeliveryDestinationConfigurationArgs{
 			DestinationResourceArn: pulumi.Sprintf("arn:aws:s3:::%s/%s", b.args.LogsBucketName, b.args.CloudFrontLogPrefix),
 		},
-		Tags: nameTags(b.name + "-cloudfront-s3"),
+		Tags: layer.NameTags(b.name + "-cloudfront-s3"),
 	}, b.inUsEast1()...)
 	if err != nil {
 		return err
@@ -184,7 +185,7 @@ func (b *builder) buildLogDelivery() error {
 	_, err = cloudwatch.NewLogDelivery(b.ctx, b.name+"-cloudfront-log-delivery", &cloudwatch.LogDeliveryArgs{
 		DeliverySourceName:     source.Name,
 		DeliveryDestinationArn: destination.Arn,
-		Tags:                   nameTags(b.name + "-cloudfront-log-delivery"),
+		Tags:                   layer.NameTags(b.name + "-cloudfront-log-delivery"),
 	}, b.inUsEast1()...)
 	return err
 }

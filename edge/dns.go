@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // buildZone creates the domain's hosted zone when asked to, or uses the one named in config. A created
@@ -21,7 +23,7 @@ func (b *builder) buildZone() error {
 	zone, err := route53.NewZone(b.ctx, b.name+"-zone", &route53.ZoneArgs{
 		Name:    pulumi.String(b.args.Domain),
 		Comment: pulumi.String("tastylog " + b.args.Env + ", managed by Pulumi"),
-		Tags:    nameTags(b.args.Domain),
+		Tags:    layer.NameTags(b.args.Domain),
 	}, b.with(pulumi.Protect(b.args.Production))...)
 	if err != nil {
 		return err

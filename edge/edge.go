@@ -8,12 +8,13 @@ package edge
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 
 	"github.com/tastylog/infra/internal/edgespec"
 )
@@ -123,24 +124,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"hosted zone", b.buildZone},
-		{"certificates", b.buildCertificates},
-		{"origin secret", b.buildOriginSecret},
-		{"load balancer", b.buildLoadBalancer},
-		{"cloudfront", b.buildDistribution},
-		{"static bucket policy", b.buildStaticBucketPolicy},
-		{"cloudfront logs", b.buildLogDelivery},
-		{"dns records", b.buildAliases},
-		{"request scaling", b.buildRequestScaling},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return nil, fmt.Errorf("edge: %s: %w", s.what, err)
-		}
+	if err := layer.Build("edge",
+		layer.Step{What: "hosted zone", Run: b.buildZone},
+		layer.Step{What: "certificates", Run: b.buildCertificates},
+		layer.Step{What: "origin secret", Run: b.buildOriginSecret},
+		layer.Step{What: "load balancer", Run: b.buildLoadBalancer},
+		layer.Step{What: "cloudfront", Run: b.buildDistribution},
+		layer.Step{What: "static bucket policy", Run: b.buildStaticBucketPolicy},
+		layer.Step{What: "cloudfront logs", Run: b.buildLogDelivery},
+		layer.Step{What: "dns records", Run: b.buildAliases},
+		layer.Step{What: "request scaling", Run: b.buildRequestScaling},
+	); err != nil {
+		return nil, err
 	}
 
 	b.export(component)
@@ -176,16 +171,12 @@ func (b *builder) export(e *Edge) {
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(slices.Clone(b.opts), extra...)
+	return layer.With(b.opts, extra...)
 }
 
 // inUsEast1 is for the few resources AWS requires in us-east-1.
 func (b *builder) inUsEast1() []pulumi.ResourceOption {
 	return b.with(pulumi.Provider(b.args.UsEast1))
-}
-
-func nameTags(name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(name)}
 }
 
 func empty() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }

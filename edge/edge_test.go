@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -75,16 +74,10 @@ func run(t *testing.T, a *Args) (*testkit.Mocks, *Edge) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
 	var e *Edge
-	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		app, err := aws.NewProvider(ctx, "aws-app", &aws.ProviderArgs{Region: pulumi.String(a.Region)})
-		if err != nil {
-			return err
-		}
-		a.UsEast1, err = aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
-		if err != nil {
-			return err
-		}
-		e, err = New(ctx, componentName, a, pulumi.Providers(app))
+	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
+		var err error
+		a.UsEast1 = p.UsEast1
+		e, err = New(ctx, componentName, a, pulumi.Providers(p.App))
 		return err
 	})
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -25,7 +26,7 @@ func (b *builder) buildEndpoints() error {
 		ServiceName:     pulumi.String(b.serviceName("s3")),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   routeTables,
-		Tags:            nameTags(name),
+		Tags:            layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -44,7 +45,7 @@ func (b *builder) buildEndpoints() error {
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         privateSubnets,
 			SecurityGroupIds:  pulumi.StringArray{b.securityGroups[sgEndpoint].ID().ToStringOutput()},
-			Tags:              nameTags(name),
+			Tags:              layer.NameTags(name),
 		}, b.opts...); err != nil {
 			return err
 		}

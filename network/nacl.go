@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -86,7 +87,7 @@ func (b *builder) buildNetworkAcls() error {
 			SubnetIds: subnetIDs(b.subnets[tier]),
 			Ingress:   in,
 			Egress:    out,
-			Tags:      nameTags(name),
+			Tags:      layer.NameTags(name),
 		}, b.opts...); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -17,7 +18,7 @@ func (b *builder) buildNat() error {
 		eipName := azName(b.name+"-nat-eip", az)
 		eip, err := ec2.NewEip(b.ctx, eipName, &ec2.EipArgs{
 			Domain: pulumi.String("vpc"),
-			Tags:   nameTags(eipName),
+			Tags:   layer.NameTags(eipName),
 		}, afterIgw...)
 		if err != nil {
 			return err
@@ -29,7 +30,7 @@ func (b *builder) buildNat() error {
 			AllocationId:     eip.AllocationId,
 			SubnetId:         b.subnetIn(netspec.TierPublic, az).ID(),
 			ConnectivityType: pulumi.String("public"),
-			Tags:             nameTags(name),
+			Tags:             layer.NameTags(name),
 		}, afterIgw...)
 		if err != nil {
 			return err

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
+
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -91,23 +93,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"vpc", b.buildVpc},
-		{"subnets", b.buildSubnets},
-		{"nat", b.buildNat},
-		{"route tables", b.buildRouteTables},
-		{"security groups", b.buildSecurityGroups},
-		{"endpoints", b.buildEndpoints},
-		{"security group rules", b.buildSecurityGroupRules},
-		{"network acls", b.buildNetworkAcls},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return nil, fmt.Errorf("network: %s: %w", s.what, err)
-		}
+	if err := layer.Build("network",
+		layer.Step{What: "vpc", Run: b.buildVpc},
+		layer.Step{What: "subnets", Run: b.buildSubnets},
+		layer.Step{What: "nat", Run: b.buildNat},
+		layer.Step{What: "route tables", Run: b.buildRouteTables},
+		layer.Step{What: "security groups", Run: b.buildSecurityGroups},
+		layer.Step{What: "endpoints", Run: b.buildEndpoints},
+		layer.Step{What: "security group rules", Run: b.buildSecurityGroupRules},
+		layer.Step{What: "network acls", Run: b.buildNetworkAcls},
+	); err != nil {
+		return nil, err
 	}
 
 	b.export(component)
@@ -169,9 +165,8 @@ func subnetIDs(subnets []*ec2.Subnet) pulumi.StringArrayOutput {
 	return ids.ToStringArrayOutput()
 }
 
-// with returns the component's child options plus extra ones, without sharing b.opts' backing array.
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(slices.Clone(b.opts), extra...)
+	return layer.With(b.opts, extra...)
 }
 
 // subnetName is the seed name of a subnet: tastylog-dev-public-subnet-1a.
@@ -182,11 +177,6 @@ func (b *builder) subnetName(tier netspec.Tier, az string) string {
 // subnetIn returns the subnet of tier in az.
 func (b *builder) subnetIn(tier netspec.Tier, az string) *ec2.Subnet {
 	return b.subnets[tier][slices.Index(b.spec.AvailabilityZones, az)]
-}
-
-// nameTags returns the Name tag; Project, Env and ManagedBy come from the provider's default tags.
-func nameTags(name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(name)}
 }
 
 // azName returns the child name for one AZ: tastylog-dev-private-rt + ap-northeast-1a -> tastylog-dev-private-rt-1a.

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,12 +47,9 @@ func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mo
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
 	var net *Network
-	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws-app", &aws.ProviderArgs{Region: pulumi.String(spec.Region)})
-		if err != nil {
-			return err
-		}
-		net, err = New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p))
+	err := m.RunLayer(spec.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
+		var err error
+		net, err = New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p.App))
 		return err
 	})
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -54,7 +55,7 @@ func (b *builder) buildRouteTables() error {
 func (b *builder) routeTable(name string) (*ec2.RouteTable, error) {
 	return ec2.NewRouteTable(b.ctx, name, &ec2.RouteTableArgs{
 		VpcId: b.vpc.ID(),
-		Tags:  nameTags(name),
+		Tags:  layer.NameTags(name),
 	}, b.opts...)
 }
 

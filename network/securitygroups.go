@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
 )
 
@@ -131,7 +132,7 @@ func (b *builder) buildSecurityGroups() error {
 		sg, err := ec2.NewSecurityGroup(b.ctx, name, &ec2.SecurityGroupArgs{
 			VpcId:       b.vpc.ID(),
 			Description: pulumi.String(groupDescriptions[g]),
-			Tags:        nameTags(name),
+			Tags:        layer.NameTags(name),
 		}, b.opts...)
 		if err != nil {
 			return err
@@ -174,7 +175,7 @@ func (b *builder) buildSecurityGroupRules() error {
 				PrefixListId:              prefixList,
 				ReferencedSecurityGroupId: group,
 				Description:               pulumi.String(r.Description),
-				Tags:                      nameTags(name),
+				Tags:                      layer.NameTags(name),
 			}, b.opts...)
 		} else {
 			_, err = vpc.NewSecurityGroupEgressRule(b.ctx, name, &vpc.SecurityGroupEgressRuleArgs{
@@ -186,7 +187,7 @@ func (b *builder) buildSecurityGroupRules() error {
 				PrefixListId:              prefixList,
 				ReferencedSecurityGroupId: group,
 				Description:               pulumi.String(r.Description),
-				Tags:                      nameTags(name),
+				Tags:                      layer.NameTags(name),
 			}, b.opts...)
 		}
 		if err != nil {

@@ -3,6 +3,8 @@ package network
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // buildVpc creates the VPC, its internet gateway, and takes over the default security group to strip its
@@ -14,7 +16,7 @@ func (b *builder) buildVpc() error {
 		CidrBlock:          pulumi.String(b.spec.VpcCidr),
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
-		Tags:               nameTags(name),
+		Tags:               layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -23,7 +25,7 @@ func (b *builder) buildVpc() error {
 	name = b.name + "-igw"
 	b.igw, err = ec2.NewInternetGateway(b.ctx, name, &ec2.InternetGatewayArgs{
 		VpcId: b.vpc.ID(),
-		Tags:  nameTags(name),
+		Tags:  layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -33,7 +35,7 @@ func (b *builder) buildVpc() error {
 	name = b.name + "-default-sg"
 	_, err = ec2.NewDefaultSecurityGroup(b.ctx, name, &ec2.DefaultSecurityGroupArgs{
 		VpcId: b.vpc.ID(),
-		Tags:  nameTags(name),
+		Tags:  layer.NameTags(name),
 	}, b.opts...)
 	return err
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // Missing-data treatments.
@@ -92,7 +94,7 @@ func (b *builder) buildAlarms() error {
 			TreatMissingData:   pulumi.String(a.Missing),
 			AlarmActions:       pulumi.Array{topic.Arn},
 			OkActions:          pulumi.Array{topic.Arn},
-			Tags:               nameTags(b.name + "-" + a.Key),
+			Tags:               layer.NameTags(b.name + "-" + a.Key),
 		}
 		if a.Statistic[0] == 'p' {
 			args.ExtendedStatistic = pulumi.String(a.Statistic)

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/obsspec"
 )
 
@@ -18,7 +19,7 @@ func (b *builder) logGroup(role string) (*cloudwatch.LogGroup, error) {
 	return cloudwatch.NewLogGroup(b.ctx, b.name+"-"+role+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(b.logGroupName(role)),
 		RetentionInDays: pulumi.Int(b.args.LogRetentionDays),
-		Tags:            nameTags(b.logGroupName(role)),
+		Tags:            layer.NameTags(b.logGroupName(role)),
 	}, b.opts...)
 }
 
@@ -30,7 +31,7 @@ func (b *builder) serviceRole(role, service, group string, actions []string) (*i
 			iampolicy.Allow("", []string{"sts:AssumeRole"}, nil).To("Service", service).
 				When("StringEquals", "aws:SourceAccount", b.args.AccountId),
 		).JSON()),
-		Tags: nameTags(name),
+		Tags: layer.NameTags(name),
 	}, b.opts...)
 	if err != nil {
 		return nil, nil, err
@@ -75,7 +76,7 @@ func (b *builder) buildTrail() error {
 			ReadWriteType:           pulumi.String("All"),
 			IncludeManagementEvents: pulumi.Bool(true),
 		}},
-		Tags: nameTags(b.args.TrailName),
+		Tags: layer.NameTags(b.args.TrailName),
 	}, b.with(pulumi.DependsOn([]pulumi.Resource{policy}))...)
 	if err != nil {
 		return err
@@ -93,7 +94,7 @@ func (b *builder) buildFlowLogs() error {
 		VpcId:                  a.VpcId,
 		TrafficType:            pulumi.String(a.FlowLogTraffic),
 		MaxAggregationInterval: pulumi.Int(60),
-		Tags:                   nameTags(name),
+		Tags:                   layer.NameTags(name),
 	}
 	opts := b.opts
 	switch a.FlowLogs {

@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // eventRule is one EventBridge rule about the stack's Auto Scaling group.
@@ -49,7 +51,7 @@ func (b *builder) buildEvents() error {
 		rule, err := cloudwatch.NewEventRule(b.ctx, name, &cloudwatch.EventRuleArgs{
 			Description:  pulumi.String(r.Description),
 			EventPattern: pattern,
-			Tags:         nameTags(name),
+			Tags:         layer.NameTags(name),
 		}, b.opts...)
 		if err != nil {
 			return err
@@ -77,7 +79,7 @@ func (b *builder) buildEvents() error {
 		SourceType:      pulumi.String("db-instance"),
 		SourceIds:       pulumi.StringArray{b.args.DbIdentifier},
 		EventCategories: pulumi.ToStringArray(rdsEventCategories),
-		Tags:            nameTags(b.name + "-db-events"),
+		Tags:            layer.NameTags(b.name + "-db-events"),
 	}, b.opts...)
 	return err
 }

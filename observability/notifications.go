@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/layer"
 )
 
 // Services that publish to the alert topics.
@@ -48,7 +49,7 @@ func (b *builder) topicIn(role string, opts []pulumi.ResourceOption, publishers 
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
 		Policy:               pulumi.String(keyPolicy(b.args.AccountId, publishers...).JSON()),
-		Tags:                 nameTags(name + "-key"),
+		Tags:                 layer.NameTags(name + "-key"),
 	}, opts...)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,7 @@ func (b *builder) topicIn(role string, opts []pulumi.ResourceOption, publishers 
 	topic, err := sns.NewTopic(b.ctx, name, &sns.TopicArgs{
 		DisplayName:    pulumi.String("tastylog " + b.args.Env),
 		KmsMasterKeyId: key.Arn,
-		Tags:           nameTags(name),
+		Tags:           layer.NameTags(name),
 	}, opts...)
 	if err != nil {
 		return nil, err

@@ -7,12 +7,13 @@ package observability
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/layer"
 
 	"github.com/tastylog/infra/internal/obsspec"
 )
@@ -119,22 +120,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"topics", b.buildTopics},
-		{"alarms", b.buildAlarms},
-		{"dashboard", b.buildDashboard},
-		{"events", b.buildEvents},
-		{"topic policies", b.buildTopicPolicies},
-		{"cloudtrail", b.buildTrail},
-		{"flow logs", b.buildFlowLogs},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return nil, fmt.Errorf("observability: %s: %w", s.what, err)
-		}
+	if err := layer.Build("observability",
+		layer.Step{What: "topics", Run: b.buildTopics},
+		layer.Step{What: "alarms", Run: b.buildAlarms},
+		layer.Step{What: "dashboard", Run: b.buildDashboard},
+		layer.Step{What: "events", Run: b.buildEvents},
+		layer.Step{What: "topic policies", Run: b.buildTopicPolicies},
+		layer.Step{What: "cloudtrail", Run: b.buildTrail},
+		layer.Step{What: "flow logs", Run: b.buildFlowLogs},
+	); err != nil {
+		return nil, err
 	}
 
 	component.AlertTopicArn = b.topic.Arn
@@ -153,7 +148,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append(slices.Clone(b.opts), extra...)
+	return layer.With(b.opts, extra...)
 }
 
 func (b *builder) inUsEast1() []pulumi.ResourceOption {
@@ -161,7 +156,3 @@ func (b *builder) inUsEast1() []pulumi.ResourceOption {
 }
 
 func (b *builder) logGroupName(role string) string { return b.args.LogGroupPrefix + "/" + role }
-
-func nameTags(name string) pulumi.StringMap {
-	return pulumi.StringMap{"Name": pulumi.String(name)}
-}

@@ -95,7 +95,6 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 		Region:                         cfg.Region(),
 		Production:                     cfg.Data.Production,
 		UsEast1:                        providers.usEast1,
-		CloudFrontLogSource:            data.CloudFrontLogSource(cfg.NamePrefix()),
 		AlbLogPrefix:                   data.AlbLogPrefix,
 		CloudFrontLogPrefix:            data.CloudFrontLogPrefix,
 		PublicSubnetIds:                net.PublicSubnetIds,

@@ -144,8 +144,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	}
 	policy := deployBucketPolicy(k.name)
 	if k.role == bucketLogs {
-		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.trailName(),
-			CloudFrontLogSource(b.name), b.args.FlowLogsToBucket)
+		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.trailName(), b.args.FlowLogsToBucket)
 	}
 	// After the public access block and ownership: S3 rejects concurrent changes to one bucket.
 	p, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{

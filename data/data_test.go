@@ -333,7 +333,7 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 		assert.Equal(t, "Allow", s.Effect)
 		allows[s.Sid] = s
 	}
-	assert.Len(t, allows, 4)
+	assert.Len(t, allows, 5)
 
 	alb := allows["AlbAccessLogs"]
 	assert.Equal(t, []string{"s3:PutObject"}, alb.Action)
@@ -355,12 +355,15 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 	assert.Equal(t, []string{trail}, write.Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, []string{"bucket-owner-full-control"}, write.Condition["StringEquals"]["s3:x-amz-acl"])
 
-	cf := allows["CloudFrontAccessLogs"]
-	assert.Equal(t, []string{"s3:PutObject"}, cf.Action)
-	assert.Equal(t, []string{bucket + "/cloudfront/*"}, cf.Resource)
-	assert.Equal(t, map[string][]string{"Service": {"delivery.logs.amazonaws.com"}}, cf.Principal)
-	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":delivery-source:tastylog-dev-cloudfront"}, cf.Condition["StringEquals"]["aws:SourceArn"])
-	assert.Equal(t, []string{account}, cf.Condition["StringEquals"]["aws:SourceAccount"])
+	delivery := allows["AWSLogDeliveryWrite"]
+	assert.Equal(t, []string{"s3:PutObject"}, delivery.Action)
+	assert.Equal(t, []string{bucket + "/cloudfront/*"}, delivery.Resource, "CloudFront's v2 logs only, unless flow logs go to the bucket")
+	assert.Equal(t, map[string][]string{"Service": {"delivery.logs.amazonaws.com"}}, delivery.Principal)
+	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":*"}, delivery.Condition["ArnLike"]["aws:SourceArn"])
+	assert.Equal(t, []string{account}, delivery.Condition["StringEquals"]["aws:SourceAccount"])
+	check := allows["AWSLogDeliveryAclCheck"]
+	assert.Equal(t, []string{"s3:GetBucketAcl", "s3:ListBucket"}, check.Action)
+	assert.Equal(t, []string{bucket}, check.Resource)
 
 	assert.Len(t, m.Invokes(testkit.TokenGetElbServiceAccount), 1)
 }
@@ -428,20 +431,22 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 }
 
 func TestFlowLogsToTheBucketOnlyWhenAsked(t *testing.T) {
-	m, _ := run(t, args(devLike()))
-	for _, s := range policyOf(t, m, "logs").Statement {
-		assert.NotContains(t, s.Sid, "FlowLogs", "flow logs are not admitted unless they go to the bucket")
+	bucket := "arn:aws:s3:::tastylog-dev-logs-" + account
+	statements := func(a *Args) map[string]iampolicy.Statement {
+		m, _ := run(t, a)
+		out := map[string]iampolicy.Statement{}
+		for _, s := range policyOf(t, m, "logs").Statement {
+			out[s.Sid] = s
+		}
+		return out
 	}
+	without := statements(args(devLike()))
+	assert.NotContains(t, without["AWSLogDeliveryWrite"].Resource, bucket+"/flowlogs/AWSLogs/"+account+"/*")
+
 	a := args(devLike())
 	a.FlowLogsToBucket = true
-	m, _ = run(t, a)
-	sids := map[string]iampolicy.Statement{}
-	for _, s := range policyOf(t, m, "logs").Statement {
-		sids[s.Sid] = s
-	}
-	write := sids["FlowLogsWrite"]
-	assert.Equal(t, []string{"arn:aws:s3:::tastylog-dev-logs-" + account + "/flowlogs/AWSLogs/" + account + "/*"}, write.Resource)
-	assert.Equal(t, map[string][]string{"Service": {"delivery.logs.amazonaws.com"}}, write.Principal)
-	assert.Equal(t, []string{account}, write.Condition["StringEquals"]["aws:SourceAccount"])
-	assert.Equal(t, []string{"s3:GetBucketAcl"}, sids["FlowLogsAclCheck"].Action)
+	with := statements(a)
+	assert.Equal(t, []string{bucket + "/cloudfront/*", bucket + "/flowlogs/AWSLogs/" + account + "/*"}, with["AWSLogDeliveryWrite"].Resource)
+	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":*", "arn:aws:logs:ap-northeast-1:" + account + ":*"},
+		with["AWSLogDeliveryAclCheck"].Condition["ArnLike"]["aws:SourceArn"])
 }

@@ -163,10 +163,10 @@ func (b *builder) buildStaticBucketPolicy() error {
 // CloudFront publishes.
 func (b *builder) buildLogDelivery() error {
 	source, err := cloudwatch.NewLogDeliverySource(b.ctx, b.name+"-cloudfront-log-source", &cloudwatch.LogDeliverySourceArgs{
-		Name:        pulumi.String(b.args.CloudFrontLogSource),
+		Name:        pulumi.String(b.name + "-cloudfront"),
 		LogType:     pulumi.String("ACCESS_LOGS"),
 		ResourceArn: b.distribution.Arn,
-		Tags:        layer.NameTags(b.args.CloudFrontLogSource),
+		Tags:        layer.NameTags(b.name + "-cloudfront"),
 	}, b.inUsEast1()...)
 	if err != nil {
 		return err

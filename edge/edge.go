@@ -35,8 +35,6 @@ type Args struct {
 	// UsEast1 is the provider for what AWS requires in us-east-1: CloudFront's certificate and its log
 	// delivery. Everything else uses the provider the component inherits.
 	UsEast1 *aws.Provider
-	// CloudFrontLogSource is the log delivery source name the logs bucket admits (data.CloudFrontLogSource).
-	CloudFrontLogSource string
 	// AlbLogPrefix is the logs bucket prefix the bucket policy admits the load balancer to.
 	AlbLogPrefix string
 	// CloudFrontLogPrefix is the logs bucket prefix the bucket policy admits CloudFront's delivery to.
@@ -92,7 +90,7 @@ func (a *Args) validate() error {
 		errs = append(errs, err)
 	}
 	for _, f := range []struct{ name, value string }{
-		{"Env", a.Env}, {"AccountId", a.AccountId}, {"Region", a.Region}, {"CloudFrontLogSource", a.CloudFrontLogSource},
+		{"Env", a.Env}, {"AccountId", a.AccountId}, {"Region", a.Region},
 		{"AlbLogPrefix", a.AlbLogPrefix}, {"CloudFrontLogPrefix", a.CloudFrontLogPrefix},
 	} {
 		if f.value == "" {

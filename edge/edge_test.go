@@ -56,7 +56,6 @@ func args(spec edgespec.Spec) *Args {
 		AccountId:                      account,
 		Region:                         "ap-northeast-1",
 		Production:                     spec.AlbDeletionProtection,
-		CloudFrontLogSource:            "tastylog-dev-cloudfront",
 		AlbLogPrefix:                   "alb",
 		CloudFrontLogPrefix:            "cloudfront",
 		PublicSubnetIds:                pulumi.ToStringArray([]string{"subnet-public-1a", "subnet-public-1c"}),
@@ -330,7 +329,7 @@ func TestStaticBucketPolicyGrantsOnlyThisDistribution(t *testing.T) {
 func TestCloudFrontLogDelivery(t *testing.T) {
 	m, _ := run(t, args(noDomain()))
 	source := m.One(t, typeLogSource, "tastylog-dev-cloudfront-log-source")
-	assert.Equal(t, "tastylog-dev-cloudfront", source.Str("name"), "the name the logs bucket policy admits")
+	assert.Equal(t, "tastylog-dev-cloudfront", source.Str("name"))
 	assert.Equal(t, "ACCESS_LOGS", source.Str("logType"))
 	assert.Equal(t, "arn:aws:cloudfront::"+account+":distribution/E2MOCKTASTYLOGDEVCDN", source.Str("resourceArn"))
 	dest := m.One(t, typeLogDest, "tastylog-dev-cloudfront-log-destination")

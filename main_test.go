@@ -334,7 +334,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 		{"UnknownNatStrategy", map[string]string{"tastylog:natStrategy": "multi"},
 			`tastylog:natStrategy: "multi" is not a NAT strategy; allowed: "none", "single", "perAz"`},
 		{"NatNoneWithoutEndpoints", map[string]string{"tastylog:natStrategy": "none"},
-			`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager and CloudWatch Logs`},
+			`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager and CloudWatch`},
 		{"SSHFromTheWorld", map[string]string{"tastylog:adminCidrs": `["0.0.0.0/0"]`},
 			`tastylog:adminCidrs[0]: "0.0.0.0/0" would open SSH to the whole internet`},
 		{"UnknownEngineMajorVersion", map[string]string{"tastylog:dbEngineVersion": "5.7"},

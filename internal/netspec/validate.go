@@ -148,7 +148,7 @@ func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 	}
 	if len(missing) > 0 {
 		v.fail(v.prefix+"natStrategy", string(strategy),
-			"leaves the app servers without a way to reach Session Manager and CloudWatch Logs; "+
+			"leaves the app servers without a way to reach Session Manager and CloudWatch; "+
 				"set %snatStrategy to \"single\" or \"perAz\", or add %s to %svpcEndpoints",
 			v.prefix, quoted(missing), v.prefix)
 	}

@@ -53,11 +53,11 @@ func TestValidateRejects(t *testing.T) {
 			[]string{`tastylog:natStrategy: "perAZ" is not a NAT strategy; allowed: "none", "single", "perAz"`}},
 		{"NatNoneWithoutEndpoints", func(s *Spec) { s.NatStrategy = NatNone },
 			[]string{`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager`,
-				`add "ssm", "ssmmessages", "ec2messages", "logs" to tastylog:vpcEndpoints`}},
+				`add "ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2" to tastylog:vpcEndpoints`}},
 		{"NatNoneWithSomeEndpoints", func(s *Spec) { s.NatStrategy = NatNone; s.VpcEndpoints = []string{"ssm", "logs"} },
-			[]string{`add "ssmmessages", "ec2messages" to tastylog:vpcEndpoints`}},
+			[]string{`add "ssmmessages", "ec2messages", "monitoring", "ec2" to tastylog:vpcEndpoints`}},
 		{"UnknownEndpoint", func(s *Spec) { s.VpcEndpoints = []string{"ssm", "s3"} },
-			[]string{`tastylog:vpcEndpoints[1]: "s3" is not an endpoint this stack can create; allowed: "ssm", "ssmmessages", "ec2messages", "logs", "monitoring"`}},
+			[]string{`tastylog:vpcEndpoints[1]: "s3" is not an endpoint this stack can create; allowed: "ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"`}},
 		{"DuplicateEndpoint", func(s *Spec) { s.VpcEndpoints = []string{"ssm", "ssm"} },
 			[]string{`tastylog:vpcEndpoints[1]: "ssm" is listed twice`}},
 		{"AdminCidrWorld", func(s *Spec) { s.AdminCidrs = []string{"0.0.0.0/0"} },
@@ -91,7 +91,7 @@ func TestValidateAccepts(t *testing.T) {
 	}{
 		{"NatNoneWithEndpoints", func(s *Spec) {
 			s.NatStrategy = NatNone
-			s.VpcEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs"}
+			s.VpcEndpoints = EndpointsWithoutNat
 		}},
 		{"ThreeAZs", func(s *Spec) {
 			s.AvailabilityZones = append(s.AvailabilityZones, "ap-northeast-1d")

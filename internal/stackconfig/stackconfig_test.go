@@ -55,7 +55,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:availabilityZones": `["us-west-2a","us-west-2b"]`,
 		"tastylog:subnets":           `{"public":["10.10.0.0/24","10.10.1.0/24"],"private":["10.10.2.0/24","10.10.3.0/24"],"db":["10.10.4.0/24","10.10.5.0/24"]}`,
 		"tastylog:natStrategy":       "none",
-		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs"]`,
+		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`,
 		"tastylog:adminCidrs":        `["203.0.113.0/24"]`,
 
 		"tastylog:production":            "false",
@@ -134,7 +134,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 				Db:      []string{"10.10.4.0/24", "10.10.5.0/24"},
 			},
 			NatStrategy:  netspec.NatNone,
-			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs"},
+			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"},
 			AdminCidrs:   []string{"203.0.113.0/24"},
 		},
 		Data: dataspec.Spec{

@@ -13,7 +13,6 @@ import (
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/edge"
 	"github.com/tastylog/infra/internal/obsspec"
-	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
 	"github.com/tastylog/infra/observability"
 )
@@ -184,37 +183,4 @@ func program(ctx *pulumi.Context) (pulumi.Map, error) {
 			cfg.Region(), cfg.Region(), watch.DashboardName),
 		"trailArn": watch.TrailArn,
 	}, nil
-}
-
-// providers are the explicit AWS providers every layer uses; the default provider is disabled in
-// Pulumi.yaml, so a resource that forgets its provider fails loudly instead of landing in some other region.
-type providers struct {
-	// app is the application region's provider.
-	app *aws.Provider
-	// usEast1 serves what AWS requires in us-east-1: CloudFront's certificate, its metrics and alarms.
-	usEast1 *aws.Provider
-}
-
-func newProviders(ctx *pulumi.Context, cfg *stackconfig.Config) (*providers, error) {
-	tags := &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
-		"Project":   pulumi.String(cfg.Project),
-		"Env":       pulumi.String(cfg.Env),
-		"ManagedBy": pulumi.String("pulumi"),
-	}}
-	newProvider := func(name, region string) (*aws.Provider, error) {
-		args := &aws.ProviderArgs{Region: pulumi.String(region), DefaultTags: tags}
-		if len(cfg.AllowedAccountIds) > 0 {
-			args.AllowedAccountIds = pulumi.ToStringArray(cfg.AllowedAccountIds)
-		}
-		return aws.NewProvider(ctx, name, args)
-	}
-	app, err := newProvider("aws-app", cfg.Region())
-	if err != nil {
-		return nil, err
-	}
-	usEast1, err := newProvider("aws-us-east-1", "us-east-1")
-	if err != nil {
-		return nil, err
-	}
-	return &providers{app: app, usEast1: usEast1}, nil
 }

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tastylog/infra/internal/stackconfig"
+)
+
+// providers are the explicit AWS providers every layer uses; the default provider is disabled in
+// Pulumi.yaml, so a resource that forgets its provider fails loudly instead of landing in some other region.
+type providers struct {
+	// app is the application region's provider.
+	app *aws.Provider
+	// usEast1 serves what AWS requires in us-east-1: CloudFront's certificate, its metrics and alarms.
+	usEast1 *aws.Provider
+}
+
+func newProviders(ctx *pulumi.Context, cfg *stackconfig.Config) (*providers, error) {
+	tags := &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+		"Project":   pulumi.String(cfg.Project),
+		"Env":       pulumi.String(cfg.Env),
+		"ManagedBy": pulumi.String("pulumi"),
+	}}
+	newProvider := func(name, region string) (*aws.Provider, error) {
+		args := &aws.ProviderArgs{Region: pulumi.String(region), DefaultTags: tags}
+		if len(cfg.AllowedAccountIds) > 0 {
+			args.AllowedAccountIds = pulumi.ToStringArray(cfg.AllowedAccountIds)
+		}
+		return aws.NewProvider(ctx, name, args)
+	}
+	app, err := newProvider("aws-app", cfg.Region())
+	if err != nil {
+		return nil, err
+	}
+	usEast1, err := newProvider("aws-us-east-1", "us-east-1")
+	if err != nil {
+		return nil, err
+	}
+	return &providers{app: app, usEast1: usEast1}, nil
+}

@@ -5,7 +5,6 @@ package netspec
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -100,11 +99,6 @@ func Default() Spec {
 		VpcEndpoints: []string{},
 		AdminCidrs:   []string{},
 	}
-}
-
-// HasEndpoint reports whether the spec creates the named interface endpoint.
-func (s Spec) HasEndpoint(name string) bool {
-	return slices.Contains(s.VpcEndpoints, name)
 }
 
 // NatAZs returns the AZs that get a NAT gateway: none, the first, or all of them.

@@ -71,14 +71,9 @@ func args(spec computespec.Spec) *Args {
 func run(t *testing.T, a *Args) (*testkit.Mocks, *Compute) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	var c *Compute
-	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
-		var err error
-		c, err = New(ctx, componentName, a, pulumi.Providers(p.App))
-		return err
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Compute, error) {
+		return New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
-	require.NoError(t, err)
-	return m, c
 }
 
 func userDataOf(t *testing.T, m *testkit.Mocks) string {

@@ -70,14 +70,9 @@ func args(spec dataspec.Spec) *Args {
 func run(t *testing.T, a *Args) (*testkit.Mocks, *Data) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	var d *Data
-	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
-		var err error
-		d, err = New(ctx, componentName, a, pulumi.Providers(p.App))
-		return err
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Data, error) {
+		return New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
-	require.NoError(t, err)
-	return m, d
 }
 
 func TestDatabase(t *testing.T) {

@@ -72,15 +72,10 @@ func args(spec edgespec.Spec) *Args {
 func run(t *testing.T, a *Args) (*testkit.Mocks, *Edge) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	var e *Edge
-	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
-		var err error
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Edge, error) {
 		a.UsEast1 = p.UsEast1
-		e, err = New(ctx, componentName, a, pulumi.Providers(p.App))
-		return err
+		return New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
-	require.NoError(t, err)
-	return m, e
 }
 
 // providerRegion returns the region of a resource's provider.

@@ -46,14 +46,9 @@ func run(t *testing.T, spec netspec.Spec) (*testkit.Mocks, *Network) {
 func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mocks, *Network) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
-	var net *Network
-	err := m.RunLayer(spec.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
-		var err error
-		net, err = New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p.App))
-		return err
+	return m, testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Network, error) {
+		return New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p.App))
 	})
-	require.NoError(t, err)
-	return m, net
 }
 
 func id(name string) string { return name + mockIDSuffix }

@@ -70,15 +70,10 @@ func withEmails() obsspec.Spec {
 func run(t *testing.T, a *Args) (*testkit.Mocks, *Observability) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	var o *Observability
-	err := m.RunLayer(a.Region, func(ctx *pulumi.Context, p testkit.Providers) error {
-		var err error
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Observability, error) {
 		a.UsEast1 = p.UsEast1
-		o, err = New(ctx, componentName, a, pulumi.Providers(p.App))
-		return err
+		return New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
-	require.NoError(t, err)
-	return m, o
 }
 
 func region(m *testkit.Mocks, r *testkit.Resource) string { return m.ProviderOf(r).Str("region") }

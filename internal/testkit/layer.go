@@ -1,6 +1,8 @@
 package testkit
 
 import (
+	"testing"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -25,4 +27,20 @@ func (m *Mocks) RunLayer(region string, build func(ctx *pulumi.Context, p Provid
 		}
 		return build(ctx, Providers{App: app, UsEast1: usEast1})
 	})
+}
+
+// RunComponent runs build (a layer's New) under m with main.go's two providers, fails the test if it
+// errs, and returns what it built.
+func RunComponent[T any](t testing.TB, m *Mocks, region string, build func(ctx *pulumi.Context, p Providers) (T, error)) T {
+	t.Helper()
+	var built T
+	err := m.RunLayer(region, func(ctx *pulumi.Context, p Providers) error {
+		var err error
+		built, err = build(ctx, p)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("building the component: %v", err)
+	}
+	return built
 }

@@ -3,7 +3,6 @@ package data
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/dataspec"
@@ -75,12 +74,7 @@ func (b *builder) buildDatabase() error {
 		return err
 	}
 
-	// Alphanumeric only: RDS forbids / @ " and spaces, and the app's settings pass through shell and
-	// systemd environment files, where quoting is easy to get wrong. 32 characters give ~190 bits.
-	password, err := random.NewRandomPassword(b.ctx, b.name+"-mysql-master-password", &random.RandomPasswordArgs{
-		Length:  pulumi.Int(32),
-		Special: pulumi.Bool(false),
-	}, b.opts...)
+	password, err := layer.Secret(b.ctx, b.name+"-mysql-master-password", 32, b.opts...)
 	if err != nil {
 		return err
 	}
@@ -94,43 +88,22 @@ func (b *builder) buildDatabase() error {
 		monitoringRole = role.Arn
 	}
 
-	args := &rds.InstanceArgs{
-		Engine:                     pulumi.String("mysql"),
-		EngineVersion:              pulumi.String(db.EngineVersion),
-		AutoMinorVersionUpgrade:    pulumi.Bool(true),
-		AllowMajorVersionUpgrade:   pulumi.Bool(false),
-		InstanceClass:              pulumi.String(db.InstanceClass),
-		DbName:                     pulumi.String(db.Name),
-		Username:                   pulumi.String(db.Username),
-		Password:                   password.Result,
-		Port:                       pulumi.Int(MySQLPort),
-		StorageType:                pulumi.String("gp3"),
-		AllocatedStorage:           pulumi.Int(db.AllocatedStorage),
-		MaxAllocatedStorage:        pulumi.Int(db.MaxAllocatedStorage),
-		StorageEncrypted:           pulumi.Bool(true),
-		DbSubnetGroupName:          subnetGroup.Name,
-		VpcSecurityGroupIds:        pulumi.StringArray{b.args.SecurityGroupId},
-		PubliclyAccessible:         pulumi.Bool(false),
-		ParameterGroupName:         paramGroup.Name,
-		OptionGroupName:            optionGroup.Name,
-		MultiAz:                    pulumi.Bool(db.MultiAz),
-		BackupRetentionPeriod:      pulumi.Int(db.BackupRetentionDays),
-		BackupWindow:               pulumi.String(db.BackupWindow),
-		MaintenanceWindow:          pulumi.String(db.MaintenanceWindow),
-		CopyTagsToSnapshot:         pulumi.Bool(true),
-		DeletionProtection:         pulumi.Bool(db.DeletionProtection),
-		SkipFinalSnapshot:          pulumi.Bool(db.SkipFinalSnapshot),
-		DeleteAutomatedBackups:     pulumi.Bool(!b.args.Production),
-		PerformanceInsightsEnabled: pulumi.Bool(db.PerformanceInsights),
-		MonitoringInterval:         pulumi.Int(db.MonitoringInterval),
-		MonitoringRoleArn:          monitoringRole,
-		// An empty list, not nil, so turning exports off in config also turns them off in AWS.
-		EnabledCloudwatchLogsExports: pulumi.ToStringArray(append([]string{}, db.LogExports...)),
-		Tags:                         layer.NameTags(base),
-	}
-	if db.PerformanceInsights {
-		args.PerformanceInsightsRetentionPeriod = pulumi.Int(performanceInsightsRetentionDays)
-	}
+	args := b.instanceArgs(base, paramGroup, monitoringRole)
+	args.Engine = pulumi.String("mysql")
+	args.EngineVersion = pulumi.String(db.EngineVersion)
+	args.AllowMajorVersionUpgrade = pulumi.Bool(false)
+	args.DbName = pulumi.String(db.Name)
+	args.Username = pulumi.String(db.Username)
+	args.Password = password
+	args.Port = pulumi.Int(MySQLPort)
+	args.AllocatedStorage = pulumi.Int(db.AllocatedStorage)
+	args.DbSubnetGroupName = subnetGroup.Name
+	args.OptionGroupName = optionGroup.Name
+	args.MultiAz = pulumi.Bool(db.MultiAz)
+	args.BackupRetentionPeriod = pulumi.Int(db.BackupRetentionDays)
+	args.BackupWindow = pulumi.String(db.BackupWindow)
+	args.SkipFinalSnapshot = pulumi.Bool(db.SkipFinalSnapshot)
+	args.DeleteAutomatedBackups = pulumi.Bool(!b.args.Production)
 	if !db.MultiAz {
 		// Pin a single-AZ primary so that a replica can be placed in another AZ.
 		args.AvailabilityZone = pulumi.String(b.args.AvailabilityZones[0])
@@ -153,35 +126,43 @@ func (b *builder) buildDatabase() error {
 // buildReplica creates a MySQL read replica of the primary in the second AZ. RDS copies the engine,
 // storage, encryption and credentials from the source.
 func (b *builder) buildReplica(paramGroup *rds.ParameterGroup, monitoringRole pulumi.StringPtrInput) error {
-	db := b.args.Database
 	name := b.name + "-mysql-replica"
+	args := b.instanceArgs(name, paramGroup, monitoringRole)
+	args.ReplicateSourceDb = b.primary.Identifier
+	args.AvailabilityZone = pulumi.String(b.args.AvailabilityZones[1])
+	args.SkipFinalSnapshot = pulumi.Bool(true) // a replica holds no data of its own
+	var err error
+	b.replica, err = rds.NewInstance(b.ctx, name, args, b.opts...)
+	return err
+}
+
+// instanceArgs are the settings the primary and a replica share: class, placement behind the db group,
+// encrypted gp3 storage with its autoscaling ceiling, maintenance, protection and monitoring.
+func (b *builder) instanceArgs(name string, paramGroup *rds.ParameterGroup, monitoringRole pulumi.StringPtrInput) *rds.InstanceArgs {
+	db := b.args.Database
 	args := &rds.InstanceArgs{
-		ReplicateSourceDb:            b.primary.Identifier,
-		InstanceClass:                pulumi.String(db.InstanceClass),
-		AvailabilityZone:             pulumi.String(b.args.AvailabilityZones[1]),
-		VpcSecurityGroupIds:          pulumi.StringArray{b.args.SecurityGroupId},
-		PubliclyAccessible:           pulumi.Bool(false),
-		ParameterGroupName:           paramGroup.Name,
-		StorageType:                  pulumi.String("gp3"),
-		MaxAllocatedStorage:          pulumi.Int(db.MaxAllocatedStorage),
-		StorageEncrypted:             pulumi.Bool(true),
-		AutoMinorVersionUpgrade:      pulumi.Bool(true),
-		MaintenanceWindow:            pulumi.String(db.MaintenanceWindow),
-		CopyTagsToSnapshot:           pulumi.Bool(true),
-		DeletionProtection:           pulumi.Bool(db.DeletionProtection),
-		SkipFinalSnapshot:            pulumi.Bool(true), // a replica holds no data of its own
-		PerformanceInsightsEnabled:   pulumi.Bool(db.PerformanceInsights),
-		MonitoringInterval:           pulumi.Int(db.MonitoringInterval),
-		MonitoringRoleArn:            monitoringRole,
+		InstanceClass:              pulumi.String(db.InstanceClass),
+		VpcSecurityGroupIds:        pulumi.StringArray{b.args.SecurityGroupId},
+		PubliclyAccessible:         pulumi.Bool(false),
+		ParameterGroupName:         paramGroup.Name,
+		StorageType:                pulumi.String("gp3"),
+		MaxAllocatedStorage:        pulumi.Int(db.MaxAllocatedStorage),
+		StorageEncrypted:           pulumi.Bool(true),
+		AutoMinorVersionUpgrade:    pulumi.Bool(true),
+		MaintenanceWindow:          pulumi.String(db.MaintenanceWindow),
+		CopyTagsToSnapshot:         pulumi.Bool(true),
+		DeletionProtection:         pulumi.Bool(db.DeletionProtection),
+		PerformanceInsightsEnabled: pulumi.Bool(db.PerformanceInsights),
+		MonitoringInterval:         pulumi.Int(db.MonitoringInterval),
+		MonitoringRoleArn:          monitoringRole,
+		// An empty list, not nil, so turning exports off in config also turns them off in AWS.
 		EnabledCloudwatchLogsExports: pulumi.ToStringArray(append([]string{}, db.LogExports...)),
 		Tags:                         layer.NameTags(name),
 	}
 	if db.PerformanceInsights {
 		args.PerformanceInsightsRetentionPeriod = pulumi.Int(performanceInsightsRetentionDays)
 	}
-	var err error
-	b.replica, err = rds.NewInstance(b.ctx, name, args, b.opts...)
-	return err
+	return args
 }
 
 // monitoringRole lets the RDS enhanced-monitoring agent publish OS metrics.

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/layer"
@@ -22,10 +21,7 @@ type parameter struct {
 // come from the resources, never from literals; credentials are SecureStrings under the account's
 // aws/ssm key. SESSION_SECRET replaces the app's hard-coded fallback.
 func (b *builder) buildParameters() error {
-	sessionSecret, err := random.NewRandomPassword(b.ctx, b.name+"-session-secret", &random.RandomPasswordArgs{
-		Length:  pulumi.Int(64),
-		Special: pulumi.Bool(false),
-	}, b.opts...)
+	sessionSecret, err := layer.Secret(b.ctx, b.name+"-session-secret", 64, b.opts...)
 	if err != nil {
 		return err
 	}
@@ -35,7 +31,7 @@ func (b *builder) buildParameters() error {
 		{"MYSQL_DATABASE", false, b.primary.DbName},
 		{"MYSQL_USERNAME", true, b.primary.Username},
 		{"MYSQL_PASSWORD", true, b.primary.Password.Elem()},
-		{"SESSION_SECRET", true, sessionSecret.Result},
+		{"SESSION_SECRET", true, sessionSecret},
 	}
 	for _, p := range params {
 		typ := "String"

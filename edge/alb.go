@@ -3,7 +3,6 @@ package edge
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/layer"
@@ -22,15 +21,9 @@ const (
 // buildOriginSecret generates the header value that proves a request came through CloudFront. It stays
 // a secret in state; rotating it (pulumi up --replace on the password) updates CloudFront and the rule.
 func (b *builder) buildOriginSecret() error {
-	secret, err := random.NewRandomPassword(b.ctx, b.name+"-origin-secret", &random.RandomPasswordArgs{
-		Length:  pulumi.Int(40),
-		Special: pulumi.Bool(false),
-	}, b.opts...)
-	if err != nil {
-		return err
-	}
-	b.originSecret = secret.Result
-	return nil
+	var err error
+	b.originSecret, err = layer.Secret(b.ctx, b.name+"-origin-secret", 40, b.opts...)
+	return err
 }
 
 // buildLoadBalancer creates the internet-facing ALB in the public subnets behind the web group, with

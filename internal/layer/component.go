@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -33,4 +34,18 @@ func With(opts []pulumi.ResourceOption, extra ...pulumi.ResourceOption) []pulumi
 // NameTags returns the Name tag; Project, Env and ManagedBy come from the providers' default tags.
 func NameTags(name string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(name)}
+}
+
+// Secret generates an alphanumeric secret of length characters, kept secret in state. Alphanumeric only:
+// RDS forbids / @ " and spaces in passwords, and secrets pass through shell, HTTP headers and systemd
+// environment files, where quoting is easy to get wrong; 32 characters already give about 190 bits.
+func Secret(ctx *pulumi.Context, name string, length int, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	p, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
+		Length:  pulumi.Int(length),
+		Special: pulumi.Bool(false),
+	}, opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return p.Result, nil
 }

@@ -185,36 +185,30 @@ func (v *validator) windows(backup, maintenance string) {
 
 // parseDailyWindow parses hh24:mi-hh24:mi (UTC) into minutes from Monday 00:00, at least 30 minutes long.
 func parseDailyWindow(w string) (span, error) {
-	const format = "is not a daily window; want hh24:mi-hh24:mi in UTC, at least 30 minutes, such as 04:00-05:00"
-	from, to, ok := strings.Cut(w, "-")
-	start, err1 := clock(from)
-	end, err2 := clock(to)
-	if !ok || err1 != nil || err2 != nil {
-		return span{}, errors.New(format)
-	}
-	if end <= start {
-		end += minutesPerDay
-	}
-	if end-start < minWindowMinutes {
-		return span{}, errors.New(format)
-	}
-	return span{start, end}, nil
+	return parseWindow(w, clock, minutesPerDay,
+		"is not a daily window; want hh24:mi-hh24:mi in UTC, at least 30 minutes, such as 04:00-05:00")
 }
 
 // parseWeeklyWindow parses ddd:hh24:mi-ddd:hh24:mi (UTC), at least 30 minutes long.
 func parseWeeklyWindow(w string) (span, error) {
-	const format = "is not a weekly window; want ddd:hh24:mi-ddd:hh24:mi in UTC, at least 30 minutes, such as Mon:05:00-Mon:08:00"
+	return parseWindow(w, weekMinute, minutesPerWeek,
+		"is not a weekly window; want ddd:hh24:mi-ddd:hh24:mi in UTC, at least 30 minutes, such as Mon:05:00-Mon:08:00")
+}
+
+// parseWindow parses from-to, each bound read by minute, wrapping past the end of the period; problem
+// is the error for anything malformed or shorter than 30 minutes.
+func parseWindow(w string, minute func(string) (int, error), period int, problem string) (span, error) {
 	from, to, ok := strings.Cut(w, "-")
-	start, err1 := weekMinute(from)
-	end, err2 := weekMinute(to)
+	start, err1 := minute(from)
+	end, err2 := minute(to)
 	if !ok || err1 != nil || err2 != nil {
-		return span{}, errors.New(format)
+		return span{}, errors.New(problem)
 	}
 	if end <= start {
-		end += minutesPerWeek
+		end += period
 	}
 	if end-start < minWindowMinutes {
-		return span{}, errors.New(format)
+		return span{}, errors.New(problem)
 	}
 	return span{start, end}, nil
 }

@@ -44,26 +44,21 @@ func list(key string, p *[]string) binding {
 }
 
 func integer(key string, p *int) binding {
-	return binding{key: key,
-		get: func() any { return *p },
-		set: func(raw string) error {
-			v, err := strconv.Atoi(strings.TrimSpace(raw))
-			if err != nil {
-				return configerr.New(key, raw, "is not a whole number")
-			}
-			*p = v
-			return nil
-		},
-	}
+	return scalar(key, p, strconv.Atoi, "is not a whole number")
 }
 
 func boolean(key string, p *bool) binding {
+	return scalar(key, p, strconv.ParseBool, "is not true or false")
+}
+
+// scalar reads a key with parse, reporting problem when the value does not parse.
+func scalar[T any](key string, p *T, parse func(string) (T, error), problem string) binding {
 	return binding{key: key,
 		get: func() any { return *p },
 		set: func(raw string) error {
-			v, err := strconv.ParseBool(strings.TrimSpace(raw))
+			v, err := parse(strings.TrimSpace(raw))
 			if err != nil {
-				return configerr.New(key, raw, "is not true or false")
+				return configerr.New(key, raw, "%s", problem)
 			}
 			*p = v
 			return nil

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -45,6 +47,7 @@ const (
 	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	typeTrail          = "aws:cloudtrail/trail:Trail"
 	typeFlowLog        = "aws:ec2/flowLog:FlowLog"
+	typeVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -182,11 +185,21 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	assert.True(t, db.Bool("storageEncrypted"))
 	assert.False(t, db.Bool("publiclyAccessible"))
 	assert.True(t, db.IsSecret("password"))
+	types := map[string]string{}
 	for _, p := range m.ByType(typeParameter) {
 		if p.Str("type") == "SecureString" {
 			assert.True(t, p.IsSecret("value"), "%s is secret", p.Str("name"))
 		}
-		assert.True(t, strings.HasPrefix(p.Str("name"), "/tastylog/"+stack+"/app/"), p.Str("name"))
+		types[p.Str("name")] = p.Str("type")
+	}
+	path := "/tastylog/" + stack + "/app/"
+	assert.Equal(t, map[string]string{
+		path + "MYSQL_HOST": "String", path + "MYSQL_PORT": "String", path + "MYSQL_DATABASE": "String",
+		path + "MYSQL_USERNAME": "SecureString", path + "MYSQL_PASSWORD": "SecureString", path + "SESSION_SECRET": "SecureString",
+	}, types, "the Parameter Store contract")
+	for _, role := range []string{"static", "deploy"} {
+		versioning := m.One(t, typeVersioning, net+"-"+role+"-bucket-versioning")
+		assert.Equal(t, "Enabled", versioning.Input("versioningConfiguration").(map[string]any)["status"], role)
 	}
 	for _, b := range m.ByType(typeBucket) {
 		pab := m.One(t, typePAB, b.Name+"-public-access-block")
@@ -211,6 +224,15 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	nic := lt.Objects("networkInterfaces")[0]
 	assert.Equal(t, "false", nic["associatePublicIpAddress"])
 	assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
+	require.NoError(t, err)
+	assert.Contains(t, string(userData), "PARAM_PATH='"+path+"'", "servers read this stack's settings")
+	assert.Contains(t, string(userData), "DEPLOY_BUCKET='"+net+"-deploy-"+testkit.AccountID+"'", "servers fetch this stack's releases")
+	script := filepath.Join(t.TempDir(), "userdata.sh")
+	require.NoError(t, os.WriteFile(script, userData, 0o600))
+	if out, err := exec.Command("bash", "-n", script).CombinedOutput(); err != nil {
+		t.Errorf("bash -n on the user data: %v\n%s", err, out)
+	}
 
 	// Observability watches this stack's resources, named from their outputs.
 	alb := m.One(t, typeAlb, net+"-app-alb")

@@ -1,41 +1,90 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/stackconfig"
 )
 
-// loadConfig reads and validates the stack config. It registers nothing: a bad config stops the program
-// before any resource exists.
-func loadConfig(ctx *pulumi.Context) (*stackconfig.Config, error) {
-	return stackconfig.Load(ctx.Project(), ctx.Stack(), func(key string) (string, bool) {
-		v, err := config.Try(ctx, key)
-		return v, err == nil
-	})
+// engineConfigKeys lists the config keys the engine set for this stack. The SDK reads their values from
+// PULUMI_CONFIG but offers no way to list them, and a misspelt key is only caught by looking at them all.
+func engineConfigKeys() []string {
+	var values map[string]string
+	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &values); err != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
-// checkZones asks AWS, through the app provider, which AZs this account can use in the region, and fails
-// on any configured AZ outside that list (ap-northeast-1b, say, exists only for older accounts). An invoke
-// registers no resource, so this still fails before anything is built.
-func checkZones(ctx *pulumi.Context, cfg *stackconfig.Config, provider *aws.Provider) error {
+// setUp reads and validates the stack config, creates the providers, and checks the config against the
+// account: its availability zones, hosted zone and certificates. Every problem is reported at once, and
+// nothing but the two providers is registered before that: a bad config stops the program before any
+// AWS resource exists.
+func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers, error) {
+	values := map[string]string{}
+	for _, key := range keys {
+		if v, err := config.Try(ctx, key); err == nil {
+			values[key] = v
+		}
+	}
+	cfg, report := stackconfig.Load(ctx.Project(), ctx.Stack(), values)
+	ns := cfg.Project + ":"
+	// The look-ups need a provider in a real region for an allowed account.
+	if report.Has("aws:region") || report.Has(ns+"allowedAccountIds") {
+		return nil, nil, report.Err()
+	}
+	providers, err := newProviders(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !report.Has(ns + "availabilityZones") {
+		problems, err := checkZones(ctx, cfg, providers.app)
+		if err != nil {
+			return nil, nil, err
+		}
+		report.Add(problems...)
+	}
+	problems, err := checkEdge(ctx, cfg, report, providers)
+	if err != nil {
+		return nil, nil, err
+	}
+	report.Add(problems...)
+	if err := report.Err(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, providers, nil
+}
+
+// checkZones asks AWS, through the app provider, which AZs this account can use in the region, and reports
+// any configured AZ outside that list (ap-northeast-1b, say, exists only for older accounts).
+func checkZones(ctx *pulumi.Context, cfg *stackconfig.Config, provider *aws.Provider) ([]error, error) {
 	available, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
 		State: pulumi.StringRef("available"),
 	}, pulumi.Provider(provider))
 	if err != nil {
-		return fmt.Errorf("config: looking up availability zones: %w", err)
+		return nil, fmt.Errorf("config: looking up availability zones: %w", err)
 	}
+	var problems []error
 	for i, az := range cfg.Network.AvailabilityZones {
 		if !slices.Contains(available.Names, az) {
-			return fmt.Errorf("config: %s:availabilityZones[%d]: %q is not available to this account in %s; available: %s",
-				cfg.Project, i, az, cfg.Region(), strings.Join(available.Names, ", "))
+			problems = append(problems, configerr.New(fmt.Sprintf("%s:availabilityZones[%d]", cfg.Project, i), az,
+				"is not available to this account in %s; available: %s", cfg.Region(), strings.Join(available.Names, ", ")))
 		}
 	}
-	return nil
+	return problems, nil
 }

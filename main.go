@@ -22,7 +22,7 @@ func main() {
 }
 
 func run(ctx *pulumi.Context) error {
-	outputs, err := program(ctx)
+	outputs, err := program(ctx, engineConfigKeys())
 	if err != nil {
 		return err
 	}
@@ -32,17 +32,10 @@ func run(ctx *pulumi.Context) error {
 	return nil
 }
 
-// program builds the stack and returns its outputs.
-func program(ctx *pulumi.Context) (pulumi.Map, error) {
-	cfg, err := loadConfig(ctx)
+// program builds the stack from the config keys the engine set and returns its outputs.
+func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
+	cfg, providers, err := setUp(ctx, configKeys)
 	if err != nil {
-		return nil, err
-	}
-	providers, err := newProviders(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkZones(ctx, cfg, providers.app); err != nil {
 		return nil, err
 	}
 

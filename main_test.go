@@ -83,7 +83,7 @@ func runStack(t *testing.T, stack string, overrides map[string]string) (*testkit
 	var outputs pulumi.Map
 	err = m.Run(config, func(ctx *pulumi.Context) error {
 		var err error
-		outputs, err = program(ctx)
+		outputs, err = program(ctx, keysOf(config))
 		return err
 	})
 	return m, outputs, err
@@ -98,6 +98,9 @@ var modes = []struct {
 }{
 	{"NoDomain", nil, []string{"dbReplicaAddress", "hostedZoneId", "nameServers", "cloudFrontCertificateArn", "albCertificateArn"}},
 	{"Domain", map[string]string{"tastylog:domain": "example.com", "tastylog:createHostedZone": "true"}, []string{"dbReplicaAddress"}},
+	{"ExistingZoneAndCertificates", map[string]string{"tastylog:domain": "example.com", "tastylog:hostedZoneId": "Z0123456789ABCDEFGHIJ",
+		"tastylog:cloudFrontCertificateArn": testkit.Certificates[0].Arn, "tastylog:albCertificateArn": testkit.Certificates[1].Arn},
+		[]string{"dbReplicaAddress", "nameServers"}},
 }
 
 func TestShippedStacks(t *testing.T) {
@@ -168,7 +171,11 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 			assert.Equal(t, "ap-northeast-1", region, "%s %s belongs in the app region", r.Type, r.Name)
 		}
 	}
-	if withDomain {
+	if cfArn := overrides["tastylog:cloudFrontCertificateArn"]; cfArn != "" {
+		assert.Empty(t, m.ByType(typeCertificate), "existing certificates are used, none is issued")
+		viewer, _ := m.One(t, typeDistribution, "tastylog-"+stack+"-cdn").Input("viewerCertificate").(map[string]any)
+		assert.Equal(t, cfArn, viewer["acmCertificateArn"])
+	} else if withDomain {
 		cert := m.One(t, typeCertificate, "tastylog-"+stack+"-cloudfront-cert")
 		assert.Equal(t, "us-east-1", m.ProviderOf(cert).Str("region"), "CloudFront takes certificates from us-east-1 only")
 		assert.Equal(t, stack+".example.com", cert.Str("domainName"))
@@ -406,6 +413,32 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			`tastylog:logRetentionDays: "45" is not a CloudWatch Logs retention`},
 		{"ThresholdOutOfRange", map[string]string{"tastylog:alarmDbCpuPercent": "150"},
 			`tastylog:alarmDbCpuPercent: "150" is outside 1-100 percent`},
+		{"MisspeltKey", map[string]string{"tastylog:natStratgy": "none"},
+			`tastylog:natStratgy: "none" is not a config key of project tastylog; did you mean tastylog:natStrategy?`},
+		{"MisspeltAlertKey", map[string]string{"tastylog:alarmEmail": `["ops@example.com"]`},
+			`did you mean tastylog:alarmEmails?`},
+		{"ZoneOfAnotherDomain", map[string]string{"tastylog:domain": "example.com", "tastylog:hostedZoneId": "Z0OTHERDOMAIN0000000"},
+			`tastylog:hostedZoneId: "Z0OTHERDOMAIN0000000" is the zone of "example.org", not of "example.com" (tastylog:domain)`},
+		{"PrivateZone", map[string]string{"tastylog:domain": "example.com", "tastylog:hostedZoneId": "Z0PRIVATEZONE0000000"},
+			`tastylog:hostedZoneId: "Z0PRIVATEZONE0000000" is a private zone`},
+		{"ZoneNotInAccount", map[string]string{"tastylog:domain": "example.com", "tastylog:hostedZoneId": "Z0NOSUCHZONE00000000"},
+			`tastylog:hostedZoneId: "Z0NOSUCHZONE00000000" is not a hosted zone this account can read`},
+		{"CertificateOfAnotherAccount", map[string]string{"tastylog:domain": "example.com", "tastylog:createHostedZone": "true",
+			"tastylog:cloudFrontCertificateArn": "arn:aws:acm:us-east-1:210987654321:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"},
+			`tastylog:cloudFrontCertificateArn: "arn:aws:acm:us-east-1:210987654321:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0" belongs to account 210987654321, not to this stack's account 123456789012`},
+		{"CertificateNotIssued", map[string]string{"tastylog:domain": "example.net", "tastylog:createHostedZone": "true",
+			"tastylog:cloudFrontCertificateArn": testkit.Certificates[2].Arn},
+			`is PENDING_VALIDATION, not ISSUED`},
+		{"CertificateForAnotherDomain", map[string]string{"tastylog:domain": "example.org", "tastylog:createHostedZone": "true",
+			"tastylog:albCertificateArn": testkit.Certificates[1].Arn},
+			`is not the newest certificate named dev-elb.example.org or *.example.org in this account and region`},
+		{"EveryProblemAtOnce", map[string]string{"tastylog:natStratgy": "none", "tastylog:dbAllocatedStorage": "lots",
+			"tastylog:availabilityZones": `["ap-northeast-1a","ap-northeast-1b"]`, "tastylog:priceClass": "PriceClass_300"},
+			"the stack config has 4 problems; nothing was created:\n" +
+				`  tastylog:availabilityZones[1]: "ap-northeast-1b" is not available to this account in ap-northeast-1; available: ap-northeast-1a, ap-northeast-1c, ap-northeast-1d` + "\n" +
+				`  tastylog:dbAllocatedStorage: "lots" is not a whole number` + "\n" +
+				`  tastylog:priceClass: "PriceClass_300" is not a CloudFront price class; allowed: PriceClass_100, PriceClass_200, PriceClass_All` + "\n" +
+				`  tastylog:natStratgy: "none" is not a config key of project tastylog; did you mean tastylog:natStrategy?`},
 		{"UnknownKeyInObject", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"app":["192.168.3.0/24","192.168.4.0/24"]}`},
 			`tastylog:subnets.app: "[\"192.168.3.0/24\",\"192.168.4.0/24\"]" is under an unknown key "app"; allowed keys: db, private, public`},
 	}
@@ -483,4 +516,14 @@ func TestReadmeDocumentsConfigAndOutputs(t *testing.T) {
 // tableRow matches a Markdown table row whose first cell is the name in backticks.
 func tableRow(name string) *regexp.Regexp {
 	return regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\|")
+}
+
+// keysOf lists the keys of a config map, as the engine would set them.
+func keysOf(config map[string]string) []string {
+	keys := make([]string, 0, len(config))
+	for k := range config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

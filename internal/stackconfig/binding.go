@@ -88,8 +88,12 @@ func object(key string, p any, fields ...string) binding {
 				sort.Strings(allowed)
 				var errs []error
 				for _, name := range unknown {
+					hint := ""
+					if guess := closest(name, allowed); guess != "" {
+						hint = fmt.Sprintf("; did you mean %q?", guess)
+					}
 					errs = append(errs, configerr.New(key+"."+name, string(m[name]),
-						"is under an unknown key %q; allowed keys: %s", name, strings.Join(allowed, ", ")))
+						"is under an unknown key %q; allowed keys: %s%s", name, strings.Join(allowed, ", "), hint))
 				}
 				return errors.Join(errs...)
 			}

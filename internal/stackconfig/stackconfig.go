@@ -6,6 +6,7 @@ package stackconfig
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/tastylog/infra/internal/computespec"
@@ -15,10 +16,6 @@ import (
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/obsspec"
 )
-
-// Lookup returns the raw value of a fully qualified config key ("tastylog:vpcCidr") and whether it is set.
-// Arrays and objects arrive as JSON, the way the Pulumi engine hands them to a program.
-type Lookup func(key string) (string, bool)
 
 // Config is everything a stack can set, validated.
 type Config struct {
@@ -52,10 +49,6 @@ func (c *Config) NamePrefix() string { return c.Project + "-" + c.Env }
 func (c *Config) ParameterPath() string { return "/" + c.Project + "/" + c.Env + "/app/" }
 
 const keyRegion = "aws:region"
-
-// maxNamePrefix keeps {project}-{env}-app-alb plus Pulumi's 8-character random suffix within the 32
-// characters AWS allows load balancer and target group names.
-const maxNamePrefix = 16
 
 // bindings ties every key in the project namespace to its field in c. It is the one list of keys: Load
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
@@ -148,34 +141,93 @@ func defaults(project string) *Config {
 	}
 }
 
-// Load reads, defaults and validates the stack config of project on stack. The error names every bad key,
-// its value and what is allowed.
-func Load(project, stack string, get Lookup) (*Config, error) {
+// Load reads, defaults and validates the stack config of project on stack from values, the config the
+// engine hands the program (fully qualified keys; arrays and objects as JSON). It always returns a Config
+// (a key whose value does not parse keeps its default) and a Report of every problem: values that do not
+// parse, values AWS or the program would refuse, and keys in the project namespace that Pulumi.yaml does
+// not declare. The caller may add the account look-ups' findings to the report before it reports it.
+func Load(project, stack string, values map[string]string) (*Config, *configerr.Report) {
 	cfg := defaults(project)
 	ns := project + ":"
-	var errs []error
+	report := configerr.NewReport(KeyOrder(project)...)
+	known := map[string]bool{}
+	var badType []string
 	for _, b := range bindings(cfg) {
-		raw, ok := get(ns + b.key)
+		known[ns+b.key] = true
+		raw, ok := values[ns+b.key]
 		if !ok || raw == "" {
 			continue
 		}
 		if err := b.set(raw); err != nil {
-			errs = append(errs, prefixKey(ns, err))
+			report.Add(prefixKey(ns, err))
+			badType = append(badType, ns+b.key)
 		}
 	}
-	if region, ok := get(keyRegion); ok && region != "" {
+	report.Add(unknownKeys(ns, values, known)...)
+	if region, ok := values[keyRegion]; ok && region != "" {
 		cfg.Network.Region = region
 	}
 	if cfg.Env == "" {
 		cfg.Env = stack
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	// A key that did not parse is validated with its default, which says nothing about what was written:
+	// its type error stands alone.
+	checks := configerr.NewReport()
+	checks.Add(cfg.validate(ns))
+	for _, key := range badType {
+		checks.Drop(key, func(*configerr.FieldError) bool { return false })
 	}
-	if err := cfg.validate(ns); err != nil {
-		return nil, err
+	for _, p := range checks.Problems() {
+		report.Add(p)
 	}
-	return cfg, nil
+	return cfg, report
+}
+
+// KeyOrder lists every key the project reads, fully qualified, in the order Pulumi.yaml declares them:
+// the order problems are reported in.
+func KeyOrder(project string) []string {
+	keys := []string{KeyProject, keyRegion}
+	for _, b := range bindings(defaults(project)) {
+		keys = append(keys, project+":"+b.key)
+	}
+	return keys
+}
+
+// KeyProject is the key of problems with the project name, which Pulumi.yaml's name: sets.
+const KeyProject = "project name"
+
+// unknownKeys reports every key in the project namespace that the program does not read, with the
+// closest known key: a misspelt key would otherwise be ignored and its default used in silence.
+func unknownKeys(ns string, values map[string]string, known map[string]bool) []error {
+	var names []string
+	for key := range values {
+		if strings.HasPrefix(key, ns) && !known[key] {
+			names = append(names, key)
+		}
+	}
+	sort.Strings(names)
+	candidates := make([]string, 0, len(known))
+	for key := range known {
+		candidates = append(candidates, strings.TrimPrefix(key, ns))
+	}
+	sort.Strings(candidates)
+	var errs []error
+	for _, key := range names {
+		short := strings.TrimPrefix(key, ns)
+		hint := "; Pulumi.yaml declares every key this program reads"
+		if guess := closest(short, candidates); guess != "" {
+			hint = fmt.Sprintf("; did you mean %s%s?", ns, guess)
+		}
+		errs = append(errs, configerr.New(key, abbreviate(values[key]), "is not a config key of project %s%s", strings.TrimSuffix(ns, ":"), hint))
+	}
+	return errs
+}
+
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
 }
 
 func (c *Config) validate(ns string) error {
@@ -191,34 +243,13 @@ func (c *Config) validate(ns string) error {
 		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),
 			"keeps fewer than 2 app servers in a production stack (%sproduction is true); losing one server or AZ would take the site down", ns))
 	}
-	if len(c.NamePrefix()) > maxNamePrefix {
-		errs = append(errs, configerr.New(ns+"env", c.Env,
-			"makes the name prefix %q longer than %d characters; load balancer and target group names (%q + a random suffix) must fit in 32",
-			c.NamePrefix(), maxNamePrefix, c.NamePrefix()+"-app-alb"))
-	}
-	if !namePattern(c.Env) {
-		errs = append(errs, configerr.New(ns+"env", c.Env,
-			"is not a valid environment name; use 1-16 lowercase letters, digits or hyphens, starting with a letter (it goes into every resource name)"))
-	}
-	if !namePattern(c.Project) {
-		errs = append(errs, configerr.New("name (Pulumi.yaml)", c.Project,
-			"is not a valid project name here; use 1-16 lowercase letters, digits or hyphens, starting with a letter"))
-	}
+	errs = append(errs, c.validateNames(ns)...)
 	for i, id := range c.AllowedAccountIds {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
 			errs = append(errs, configerr.New(fmt.Sprintf("%sallowedAccountIds[%d]", ns, i), id, "is not an AWS account id; want 12 digits"))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// namePattern keeps {project}-{env} short and lowercase: it prefixes names with tight limits (ALB and
-// target-group names 32 characters, S3 bucket names 63, RDS identifiers lowercase).
-func namePattern(s string) bool {
-	if len(s) == 0 || len(s) > 16 || s[0] < 'a' || s[0] > 'z' || strings.HasSuffix(s, "-") {
-		return false
-	}
-	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
 }
 
 // DeclaredDefaults returns every scalar and array key (short name) with the default Load applies; these

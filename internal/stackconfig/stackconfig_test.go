@@ -1,7 +1,9 @@
 package stackconfig
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,7 +14,6 @@ import (
 	"github.com/tastylog/infra/internal/obsspec"
 )
 
-// lookup serves config from a map of fully qualified keys.
 const (
 	cfCert  = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 	albCert = "arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
@@ -20,15 +21,14 @@ const (
 
 const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5bG9nLXRlc3Qta2V5LW5vdC1yZWFs ops@example"
 
-func lookup(values map[string]string) Lookup {
-	return func(key string) (string, bool) {
-		v, ok := values[key]
-		return v, ok
-	}
+// load runs Load and returns its report as an error, nil when there is no problem.
+func load(project, stack string, values map[string]string) (*Config, error) {
+	cfg, report := Load(project, stack, values)
+	return cfg, report.Err()
 }
 
 func TestLoadDefaults(t *testing.T) {
-	cfg, err := Load("tastylog", "dev", lookup(nil))
+	cfg, err := load("tastylog", "dev", nil)
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
 	}
@@ -47,7 +47,7 @@ func TestLoadDefaults(t *testing.T) {
 }
 
 func TestLoadReadsEveryKey(t *testing.T) {
-	cfg, err := Load("tastylog", "alice", lookup(map[string]string{
+	cfg, err := load("tastylog", "alice", map[string]string{
 		"aws:region":                 "us-west-2",
 		"tastylog:env":               "stg",
 		"tastylog:allowedAccountIds": `["123456789012"]`,
@@ -116,7 +116,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:cloudTrail":                    "false",
 		"tastylog:flowLogs":                      "s3",
 		"tastylog:flowLogTraffic":                "ALL",
-	}))
+	})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
 	}
@@ -172,9 +172,9 @@ func TestLoadReadsEveryKey(t *testing.T) {
 }
 
 func TestLoadSubnetsOverridesOnlyTheTiersGiven(t *testing.T) {
-	cfg, err := Load("tastylog", "dev", lookup(map[string]string{
+	cfg, err := load("tastylog", "dev", map[string]string{
 		"tastylog:subnets": `{"db":["192.168.10.0/24","192.168.11.0/24"]}`,
-	}))
+	})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
 	}
@@ -199,7 +199,17 @@ func TestLoadRejects(t *testing.T) {
 		{"ArrayKeyNotAList", map[string]string{"tastylog:availabilityZones": "ap-northeast-1a"},
 			`tastylog:availabilityZones: "ap-northeast-1a" is not a list of strings`},
 		{"BadEnvName", map[string]string{"tastylog:env": "Prod_1"},
-			`tastylog:env: "Prod_1" is not a valid environment name`},
+			`tastylog:env: "Prod_1" does not begin with a lowercase letter`},
+		{"EnvWithDoubleHyphen", map[string]string{"tastylog:env": "qa--1"},
+			`tastylog:env: "qa--1" has two hyphens in a row, which RDS identifiers and CloudTrail trail names refuse`},
+		{"MisspeltKey", map[string]string{"tastylog:natStratgy": "single"},
+			`tastylog:natStratgy: "single" is not a config key of project tastylog; did you mean tastylog:natStrategy?`},
+		{"MisspeltKeyWrongCase", map[string]string{"tastylog:alarmemails": `["ops@example.com"]`},
+			`did you mean tastylog:alarmEmails?`},
+		{"UnknownKeyFarFromAny", map[string]string{"tastylog:somethingElseEntirely": "1"},
+			`tastylog:somethingElseEntirely: "1" is not a config key of project tastylog; Pulumi.yaml declares every key this program reads`},
+		{"MisspeltSubnetTier", map[string]string{"tastylog:subnets": `{"pubic":["192.168.1.0/24","192.168.2.0/24"]}`},
+			`allowed keys: db, private, public; did you mean "public"?`},
 		{"BadAccountId", map[string]string{"tastylog:allowedAccountIds": `["1234"]`},
 			`tastylog:allowedAccountIds[0]: "1234" is not an AWS account id; want 12 digits`},
 		{"NetworkRulesApply", map[string]string{"tastylog:natStrategy": "nat"},
@@ -211,7 +221,7 @@ func TestLoadRejects(t *testing.T) {
 		{"ProductionWithOneServer", map[string]string{"tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
 			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
 		{"NamePrefixTooLong", map[string]string{"tastylog:env": "production"},
-			`tastylog:env: "production" makes the name prefix "tastylog-production" longer than 16 characters`},
+			`tastylog:env: "production" makes the name prefix "tastylog-production" 19 characters, longer than 16`},
 		{"ComputeRulesApply", map[string]string{"tastylog:appInstanceType": "t4g.small", "tastylog:appArchitecture": "x86_64"},
 			`tastylog:appArchitecture: "x86_64" does not match t4g.small`},
 		{"EdgeRulesApply", map[string]string{"tastylog:priceClass": "cheap"},
@@ -225,7 +235,7 @@ func TestLoadRejects(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load("tastylog", "dev", lookup(tc.values))
+			_, err := load("tastylog", "dev", tc.values)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Load() error = %v\nwant it to contain %q", err, tc.want)
 			}
@@ -234,7 +244,7 @@ func TestLoadRejects(t *testing.T) {
 }
 
 func TestEnvDefaultsToStackName(t *testing.T) {
-	cfg, err := Load("tastylog", "prod", lookup(map[string]string{"tastylog:env": ""}))
+	cfg, err := load("tastylog", "prod", map[string]string{"tastylog:env": ""})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
 	}
@@ -260,3 +270,63 @@ func TestDeclaredDefaultsCoverEveryScalarAndArrayKey(t *testing.T) {
 		t.Errorf("ObjectFields()[subnets] = %v", fields)
 	}
 }
+
+func TestLoadReportsEveryProblemAtOnceInDeclaredOrder(t *testing.T) {
+	_, err := load("tastylog", "dev", map[string]string{
+		"tastylog:flowLogs":           "kinesis",    // a value error, declared last of these
+		"tastylog:dbAllocatedStorage": "20GB",       // a type error
+		"tastylog:natStratgy":         "single",     // a misspelt key
+		"tastylog:vpcCidr":            "10.0.0.0/8", // a value error, declared first
+		"tastylog:appMinSize":         "three",      // a type error that would otherwise hide the rest
+		"tastylog:priceClass":         "cheap",
+	})
+	if err == nil {
+		t.Fatal("Load() error = nil, want every problem")
+	}
+	got := strings.Split(err.Error(), "\n")
+	want := []string{
+		"the stack config has 6 problems; nothing was created:",
+		`  tastylog:vpcCidr: "10.0.0.0/8" has prefix length /8`,
+		`  tastylog:dbAllocatedStorage: "20GB" is not a whole number`,
+		`  tastylog:appMinSize: "three" is not a whole number`,
+		`  tastylog:priceClass: "cheap" is not a CloudFront price class`,
+		`  tastylog:flowLogs: "kinesis" is not a flow-log destination`,
+		`  tastylog:natStratgy: "single" is not a config key of project tastylog; did you mean tastylog:natStrategy?`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Load() error has %d lines, want %d:\n%s", len(got), len(want), err)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("line %d = %q\nwant it to start with %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestKeyOrderFollowsPulumiYaml(t *testing.T) {
+	b, err := os.ReadFile("../../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declared []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if m := declaredKey.FindStringSubmatch(line); m != nil && m[1] != "pulumi:disable-default-providers" {
+			key := m[1]
+			if !strings.Contains(key, ":") {
+				key = "tastylog:" + key
+			}
+			declared = append(declared, key)
+		}
+	}
+	var order []string
+	for _, k := range KeyOrder("tastylog") {
+		if k != KeyProject && k != "tastylog:subnets" { // the object key is documented in a comment
+			order = append(order, k)
+		}
+	}
+	if !reflect.DeepEqual(declared, order) {
+		t.Errorf("Pulumi.yaml declares\n%v\nbut the program reads, in order,\n%v", declared, order)
+	}
+}
+
+var declaredKey = regexp.MustCompile(`^  ([A-Za-z0-9:-]+):\s*$`)

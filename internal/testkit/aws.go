@@ -208,3 +208,55 @@ func registerAWS(m *Mocks, region string) {
 		}
 	})
 }
+
+// Tokens of the look-ups that check an existing zone and certificates.
+const (
+	TokenGetZone        = "aws:route53/getZone:getZone"
+	TokenGetCertificate = "aws:acm/getCertificate:getCertificate"
+)
+
+// HostedZone is a zone the mocked account holds.
+type HostedZone struct {
+	Name    string
+	Private bool
+}
+
+// HostedZones are the zones the mocked account holds, by id.
+var HostedZones = map[string]HostedZone{
+	"Z0123456789ABCDEFGHIJ": {Name: "example.com"},
+	"Z0OTHERDOMAIN0000000":  {Name: "example.org"},
+	"Z0PRIVATEZONE0000000":  {Name: "example.com", Private: true},
+}
+
+// Certificate is an ACM certificate the mocked account holds.
+type Certificate struct {
+	Arn, Domain, Status string
+}
+
+// Certificates are the mocked account's certificates: a wildcard for example.com in us-east-1 and in
+// ap-northeast-1, and one that is still pending. The region is the ARN's.
+var Certificates = []Certificate{
+	{"arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "*.example.com", "ISSUED"},
+	{"arn:aws:acm:ap-northeast-1:123456789012:certificate/1b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "*.example.com", "ISSUED"},
+	{"arn:aws:acm:us-east-1:123456789012:certificate/2b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "dev.example.net", "PENDING_VALIDATION"},
+}
+
+func registerLookups(m *Mocks) {
+	m.Answer(TokenGetZone, func(args resource.PropertyMap) (resource.PropertyMap, error) {
+		id := args["zoneId"].StringValue()
+		z, ok := HostedZones[id]
+		if !ok {
+			return nil, fmt.Errorf("no matching Route 53 Hosted Zone found")
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "zoneId": id, "name": z.Name, "privateZone": z.Private}), nil
+	})
+	m.AnswerWithProvider(TokenGetCertificate, func(args resource.PropertyMap, region string) (resource.PropertyMap, error) {
+		domain := args["domain"].StringValue()
+		for _, c := range Certificates {
+			if c.Domain == domain && strings.Split(c.Arn, ":")[3] == region {
+				return resource.NewPropertyMapFromMap(map[string]any{"id": c.Arn, "arn": c.Arn, "domain": c.Domain, "status": c.Status}), nil
+			}
+		}
+		return nil, fmt.Errorf("no ACM Certificate matching domain (%s)", domain)
+	})
+}

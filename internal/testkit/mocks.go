@@ -62,20 +62,29 @@ type Mocks struct {
 	resources []*Resource
 	invokes   []Invoke
 	answers   map[string]InvokeFunc
-	outputs   map[string]OutputFunc
-	project   string
-	stack     string
+	// answersWithProvider take the region of the invoke's provider.
+	answersWithProvider map[string]func(args resource.PropertyMap, region string) (resource.PropertyMap, error)
+	outputs             map[string]OutputFunc
+	project             string
+	stack               string
 }
 
 // New returns mocks that answer the AWS invokes this program makes with plausible values for region.
 func New(project, stack, region string) *Mocks {
-	m := &Mocks{project: project, stack: stack, answers: map[string]InvokeFunc{}, outputs: map[string]OutputFunc{}}
+	m := &Mocks{project: project, stack: stack, answers: map[string]InvokeFunc{},
+		answersWithProvider: map[string]func(resource.PropertyMap, string) (resource.PropertyMap, error){}, outputs: map[string]OutputFunc{}}
 	registerAWS(m, region)
+	registerLookups(m)
 	return m
 }
 
 // Answer sets (or replaces) the answer to an invoke token, e.g. "aws:index/getAvailabilityZones:getAvailabilityZones".
 func (m *Mocks) Answer(token string, fn InvokeFunc) { m.answers[token] = fn }
+
+// AnswerWithProvider sets the answer to an invoke token that depends on the region of the invoke's provider.
+func (m *Mocks) AnswerWithProvider(token string, fn func(args resource.PropertyMap, region string) (resource.PropertyMap, error)) {
+	m.answersWithProvider[token] = fn
+}
 
 // Outputs sets the computed outputs a resource type gets, e.g. a VPC endpoint's prefixListId.
 func (m *Mocks) Outputs(typ string, fn OutputFunc) { m.outputs[typ] = fn }
@@ -132,7 +141,17 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args, Provider: args.Provider})
 	fn, ok := m.answers[args.Token]
+	withProvider, ok2 := m.answersWithProvider[args.Token]
 	m.mu.Unlock()
+	if ok2 {
+		region := ""
+		if i := strings.LastIndex(args.Provider, "::"); i >= 0 {
+			if p := m.ByURN(args.Provider[:i]); p != nil {
+				region = p.Str("region")
+			}
+		}
+		return withProvider(args.Args, region)
+	}
 	if !ok {
 		return nil, fmt.Errorf("testkit: no mock answer for invoke %s", args.Token)
 	}

@@ -375,7 +375,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 		{"PerformanceInsightsOnMicro", map[string]string{"tastylog:dbPerformanceInsights": "true"},
 			`tastylog:dbPerformanceInsights: "true" is not available on db.t4g.micro`},
 		{"StorageAboveCeiling", map[string]string{"tastylog:dbAllocatedStorage": "200"},
-			`tastylog:dbAllocatedStorage: "200" is above the storage-autoscaling ceiling`},
+			`tastylog:dbMaxAllocatedStorage: "100" must be at least 10% above tastylog:dbAllocatedStorage (200 GiB)`},
 		{"ReplicaWithoutBackups", map[string]string{"tastylog:dbReadReplica": "true", "tastylog:dbBackupRetentionDays": "0"},
 			`which a read replica's source needs`},
 		{"NoBackupsInProduction", map[string]string{"tastylog:production": "true", "tastylog:dbBackupRetentionDays": "0",
@@ -392,7 +392,19 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 		{"DesiredAboveMax", map[string]string{"tastylog:appDesiredCapacity": "5"},
 			`tastylog:appDesiredCapacity: "5" must lie between tastylog:appMinSize (1) and tastylog:appMaxSize (2)`},
 		{"UnknownInstanceFamily", map[string]string{"tastylog:appInstanceType": "q9.large"},
-			`tastylog:appInstanceType: "q9.large" has an instance family this stack does not know`},
+			`tastylog:appInstanceType: "q9.large" is not an EC2 instance type AWS offers; the family "q9" is unknown`},
+		{"InstanceSizeNotInFamily", map[string]string{"tastylog:appInstanceType": "t3.4xlarge"},
+			`tastylog:appInstanceType: "t3.4xlarge" is not an EC2 instance type AWS offers; t3 comes in nano, micro, small, medium, large, xlarge, 2xlarge`},
+		{"DbClassSizeNotInFamily", map[string]string{"tastylog:dbInstanceClass": "db.m6g.24xlarge"},
+			`tastylog:dbInstanceClass: "db.m6g.24xlarge" is not offered for MySQL; db.m6g comes in large,`},
+		{"StorageCeilingTooClose", map[string]string{"tastylog:dbAllocatedStorage": "100", "tastylog:dbMaxAllocatedStorage": "105"},
+			`tastylog:dbMaxAllocatedStorage: "105" must be at least 10% above tastylog:dbAllocatedStorage (100 GiB), so at least 110 GiB`},
+		{"CertificateNameTooLong", map[string]string{"tastylog:domain": strings.Repeat("a", 53) + ".com", "tastylog:createHostedZone": "true"},
+			`ACM refuses a certificate name over 64`},
+		{"EnvWithDoubleHyphen", map[string]string{"tastylog:env": "qa--1"},
+			`tastylog:env: "qa--1" has two hyphens in a row`},
+		{"RegionNotSupported", map[string]string{"aws:region": "cn-north-1", "tastylog:availabilityZones": `["cn-north-1a","cn-north-1b"]`},
+			`aws:region: "cn-north-1" is not a region this stack supports`},
 		{"GracePeriodTooShort", map[string]string{"tastylog:appHealthCheckGracePeriod": "10"},
 			`tastylog:appHealthCheckGracePeriod: "10" must be from 120 to 7200 seconds`},
 		{"LogRetentionNotAllowed", map[string]string{"tastylog:logRetentionDays": "10"},
@@ -526,4 +538,15 @@ func keysOf(config map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// A region opened since August 2022 deploys whole: the ELB account look-up, which fails there with
+// "Unknown region" after the network is registered, is not made.
+func TestRegionOpenedSince2022(t *testing.T) {
+	m, _, err := runStack(t, "dev", map[string]string{
+		"aws:region": "mx-central-1", "tastylog:availabilityZones": `["mx-central-1a","mx-central-1c"]`,
+	})
+	require.NoError(t, err)
+	assert.Empty(t, m.Invokes(testkit.TokenGetElbServiceAccount))
+	assert.NotEmpty(t, m.ByType(typeAlb))
 }

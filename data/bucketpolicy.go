@@ -17,7 +17,7 @@ const logDeliveryService = "delivery.logs.amazonaws.com"
 
 // logsBucketPolicy admits exactly the log deliveries the stack uses, each to its own prefix and only for
 // this account: ALB access logs (the region's ELB account, or the log-delivery service in regions that
-// opened after August 2022), the stack's CloudTrail trail, CloudFront's standard logging v2 (delivered
+// opened since August 2022, where the account look-up fails), the stack's CloudTrail trail, CloudFront's standard logging v2 (delivered
 // from us-east-1 by CloudWatch Logs, which needs no bucket ACLs) and, when they go to the bucket, VPC flow
 // logs. The vended-log statements carry the Sids AWS uses for them, so AWS finds its permissions already
 // in place and leaves the policy alone.
@@ -32,12 +32,15 @@ func logsBucketPolicy(name, account, region, elbAccountArn, trailName string, fl
 			deliverySources = append(deliverySources, fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account))
 		}
 	}
+	albLogs := iampolicy.Allow("AlbAccessLogs", []string{"s3:PutObject"},
+		[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, AlbLogPrefix, account)})
+	if elbAccountArn != "" {
+		albLogs = albLogs.To("AWS", elbAccountArn)
+	}
+	albLogs = albLogs.To("Service", "logdelivery.elasticloadbalancing.amazonaws.com")
 	return iampolicy.New(
 		iampolicy.DenyInsecureTransport(name),
-		iampolicy.Allow("AlbAccessLogs", []string{"s3:PutObject"},
-			[]string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, AlbLogPrefix, account)}).
-			To("AWS", elbAccountArn).
-			To("Service", "logdelivery.elasticloadbalancing.amazonaws.com"),
+		albLogs,
 		iampolicy.Allow("CloudTrailAclCheck", []string{"s3:GetBucketAcl"}, []string{arn}).
 			To("Service", "cloudtrail.amazonaws.com").
 			When("StringEquals", "aws:SourceArn", trailArn),

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 
+	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/layer"
 )
 
@@ -60,14 +61,18 @@ func (b *builder) bucketName(role string) string {
 // with SSE-S3 (the only encryption ALB log delivery accepts), TLS-only, with versioning where the
 // objects are the product (static, deploy) and expiry where they are logs.
 func (b *builder) buildBuckets() error {
-	elbAccount, err := elb.GetServiceAccount(b.ctx, &elb.GetServiceAccountArgs{Region: &b.args.Region}, b.invokeOpts()...)
-	if err != nil {
-		return fmt.Errorf("looking up the ELB log-delivery account of %s: %w", b.args.Region, err)
+	elbAccountArn := "" // regions opened since August 2022 have none: the service principal writes there
+	if dataspec.ElbLogsFromAccount(b.args.Region) {
+		elbAccount, err := elb.GetServiceAccount(b.ctx, &elb.GetServiceAccountArgs{Region: &b.args.Region}, b.invokeOpts()...)
+		if err != nil {
+			return fmt.Errorf("looking up the ELB log-delivery account of %s: %w", b.args.Region, err)
+		}
+		elbAccountArn = elbAccount.Arn
 	}
 	b.buckets = map[string]*bucket{}
 	for _, role := range bucketRoles {
 		k := &bucket{role: role, name: b.bucketName(role)}
-		if err := b.buildBucket(k, elbAccount.Arn); err != nil {
+		if err := b.buildBucket(k, elbAccountArn); err != nil {
 			return fmt.Errorf("%s bucket: %w", role, err)
 		}
 		b.buckets[role] = k

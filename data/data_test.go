@@ -445,3 +445,17 @@ func TestFlowLogsToTheBucketOnlyWhenAsked(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:logs:us-east-1:" + account + ":*", "arn:aws:logs:ap-northeast-1:" + account + ":*"},
 		with["AWSLogDeliveryAclCheck"].Condition["ArnLike"]["aws:SourceArn"])
 }
+
+// In a region opened since August 2022 ELB writes access logs as its service principal, and the
+// provider's account look-up would fail with "Unknown region": the program does not make it.
+func TestLogsBucketInARegionWithoutAnElbAccount(t *testing.T) {
+	a := args(devLike())
+	a.Region, a.AvailabilityZones = "mx-central-1", []string{"mx-central-1a", "mx-central-1b"}
+	m, _ := run(t, a)
+	for _, s := range policyOf(t, m, "logs").Statement {
+		if s.Sid == "AlbAccessLogs" {
+			assert.Equal(t, map[string][]string{"Service": {"logdelivery.elasticloadbalancing.amazonaws.com"}}, s.Principal)
+		}
+	}
+	assert.Empty(t, m.Invokes(testkit.TokenGetElbServiceAccount), "no ELB account look-up where AWS has none")
+}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tastylog/infra/internal/awstables"
 	"github.com/tastylog/infra/internal/configerr"
 )
 
@@ -20,13 +21,9 @@ const (
 	ArchX86_64 = "x86_64"
 )
 
-// Instance families the stack knows, by architecture. Graviton families (a "g" after the generation)
-// run arm64 AMIs; the others x86_64.
-var (
-	arm64Families = []string{"t4g", "m6g", "m7g", "m8g", "c6g", "c7g", "c8g", "r6g", "r7g", "r8g"}
-	x86Families   = []string{"t3", "t3a", "m5", "m6i", "m6a", "m7i", "m7a", "c5", "c6i", "c6a", "c7i", "c7a", "r5", "r6i", "r6a", "r7i", "r7a"}
-	instanceSizes = []string{"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"}
-)
+// dedicatedHostFamilies run only on dedicated hosts, which an Auto Scaling group with a launch template
+// and the default tenancy cannot place.
+var dedicatedHostFamilies = []string{"mac1", "mac2", "mac2-m2", "mac2-m2pro", "u-"}
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts (0, never expire, is not offered).
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -91,15 +88,27 @@ func (s Spec) Family() string {
 	return family
 }
 
-// Arch returns the architecture of the instance type, "" for an unknown family.
+// Arch returns the architecture of the instance type: arm64 for Graviton (a1, and every family with a
+// "g" among the letters after its generation: t4g, m7gd, c6gn, im4gn, is4gen), x86_64 for the rest.
 func (s Spec) Arch() string {
-	switch {
-	case slices.Contains(arm64Families, s.Family()):
+	family := s.Family()
+	if family == "a1" {
 		return ArchArm64
-	case slices.Contains(x86Families, s.Family()):
+	}
+	i := strings.IndexAny(family, "0123456789")
+	if i < 0 {
 		return ArchX86_64
 	}
-	return ""
+	attributes := strings.TrimLeft(family[i:], "0123456789")
+	if strings.Contains(attributes, "g") {
+		return ArchArm64
+	}
+	return ArchX86_64
+}
+
+// offered reports whether AWS offers the instance type: the SDK's ec2.InstanceType enum lists it.
+func offered(instanceType string) bool {
+	return slices.Contains(awstables.EC2InstanceTypes, instanceType)
 }
 
 var (
@@ -114,13 +123,13 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	fail := func(key, value, format string, args ...any) {
 		errs = append(errs, configerr.New(keyPrefix+key, value, format, args...))
 	}
-	_, size, ok := strings.Cut(s.InstanceType, ".")
+	family := s.Family()
 	switch {
-	case !ok || !slices.Contains(instanceSizes, size):
-		fail("appInstanceType", s.InstanceType, "is not an EC2 instance type; want family.size, such as t4g.small")
-	case s.Arch() == "":
-		fail("appInstanceType", s.InstanceType, "has an instance family this stack does not know; arm64: %s; x86_64: %s",
-			strings.Join(arm64Families, ", "), strings.Join(x86Families, ", "))
+	case !offered(s.InstanceType):
+		fail("appInstanceType", s.InstanceType, "is not an EC2 instance type AWS offers%s (the table is pulumi-aws %s's ec2.InstanceType)",
+			sizesOf(family), awstables.SDKVersion)
+	case slices.ContainsFunc(dedicatedHostFamilies, func(f string) bool { return family == f || strings.HasPrefix(family, f) && strings.HasSuffix(f, "-") }):
+		fail("appInstanceType", s.InstanceType, "runs only on dedicated hosts, which the Auto Scaling group does not use; pick a general-purpose type such as t4g.small")
 	case s.Architecture != "" && s.Architecture != s.Arch():
 		fail("appArchitecture", s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
 			s.InstanceType, s.Arch(), keyPrefix)
@@ -173,6 +182,15 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 		fail("logRetentionDays", strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))
 	}
 	return errors.Join(errs...)
+}
+
+// sizesOf lists the sizes AWS offers in family, for an error message; "" when the family is unknown.
+func sizesOf(family string) string {
+	sizes := awstables.Sizes(awstables.EC2InstanceTypes, family)
+	if len(sizes) == 0 {
+		return "; the family " + strconv.Quote(family) + " is unknown"
+	}
+	return "; " + family + " comes in " + strings.Join(sizes, ", ")
 }
 
 func abbreviate(s string) string {

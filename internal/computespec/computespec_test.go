@@ -15,7 +15,8 @@ func TestArch(t *testing.T) {
 	for typ, want := range map[string]string{
 		"t4g.small": ArchArm64, "m7g.large": ArchArm64, "c7g.xlarge": ArchArm64,
 		"t3.micro": ArchX86_64, "m7i.large": ArchX86_64, "c6a.large": ArchX86_64,
-		"z9.large": "",
+		"m6gd.large": ArchArm64, "c6gn.medium": ArchArm64, "im4gn.large": ArchArm64, "a1.large": ArchArm64,
+		"g4dn.xlarge": ArchX86_64, "m5zn.large": ArchX86_64,
 	} {
 		if got := (Spec{InstanceType: typ}).Arch(); got != want {
 			t.Errorf("Arch(%s) = %q, want %q", typ, got, want)
@@ -36,7 +37,15 @@ func TestValidateRejects(t *testing.T) {
 		{"ArchitectureMismatchX86", func(s *Spec) { s.InstanceType = "t3.small"; s.Architecture = ArchArm64 }, nil,
 			`tastylog:appArchitecture: "arm64" does not match t3.small, which runs x86_64 AMIs`},
 		{"UnknownFamily", func(s *Spec) { s.InstanceType = "x9z.large" }, nil,
-			`tastylog:appInstanceType: "x9z.large" has an instance family this stack does not know`},
+			`tastylog:appInstanceType: "x9z.large" is not an EC2 instance type AWS offers; the family "x9z" is unknown`},
+		{"SizeNotInBurstableFamily", func(s *Spec) { s.InstanceType = "t3.4xlarge" }, nil,
+			`tastylog:appInstanceType: "t3.4xlarge" is not an EC2 instance type AWS offers; t3 comes in nano, micro, small, medium, large, xlarge, 2xlarge`},
+		{"SizeNotInGravitonFamily", func(s *Spec) { s.InstanceType = "c7g.small" }, nil,
+			`tastylog:appInstanceType: "c7g.small" is not an EC2 instance type AWS offers; c7g comes in`},
+		{"NanoNotInM5", func(s *Spec) { s.InstanceType = "m5.nano" }, nil,
+			`tastylog:appInstanceType: "m5.nano" is not an EC2 instance type AWS offers`},
+		{"DedicatedHostsOnly", func(s *Spec) { s.InstanceType = "mac2.metal" }, nil,
+			`tastylog:appInstanceType: "mac2.metal" runs only on dedicated hosts`},
 		{"NotAnInstanceType", func(s *Spec) { s.InstanceType = "small" }, nil,
 			`tastylog:appInstanceType: "small" is not an EC2 instance type`},
 		{"MinAboveMax", func(s *Spec) { s.MinSize, s.DesiredCapacity, s.MaxSize = 3, 3, 2 }, nil,

@@ -25,6 +25,22 @@ var LogExports = []string{"error", "general", "slowquery"}
 // MonitoringIntervals are the enhanced-monitoring intervals RDS accepts, in seconds; 0 turns it off.
 var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
 
+// elbAccountRegions are the regions where Elastic Load Balancing writes access logs as a regional AWS
+// account, which the bucket policy must name (Elastic Load Balancing User Guide, "Enable access logs",
+// Regions available before August 2022). Regions opened since write as the service principal
+// logdelivery.elasticloadbalancing.amazonaws.com, and the provider's account look-up fails there with
+// "Unknown region".
+var elbAccountRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1",
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+	"ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1",
+	"me-south-1", "sa-east-1",
+}
+
+// ElbLogsFromAccount reports whether load balancers in region deliver access logs as a regional ELB
+// account (looked up, and named in the logs bucket policy) rather than as the log-delivery service.
+func ElbLogsFromAccount(region string) bool { return slices.Contains(elbAccountRegions, region) }
+
 // Database is the RDS MySQL instance.
 type Database struct {
 	// EngineVersion is the major version only ("8.0"); AWS picks and upgrades the minor version.

@@ -8,20 +8,36 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tastylog/infra/internal/awstables"
 	"github.com/tastylog/infra/internal/configerr"
 )
 
-// Instance families RDS offers for MySQL 8, and their sizes. Burstable classes come in micro to 2xlarge;
-// the others from large up. Retired generations (db.t2, db.m4, db.r4) are left out on purpose.
-var (
-	burstableFamilies = []string{"t3", "t4g"}
-	standardFamilies  = []string{"m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i",
-		"r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "x2g"}
-	burstableSizes = []string{"micro", "small", "medium", "large", "xlarge", "2xlarge"}
-	standardSizes  = []string{"large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"}
-	// Performance Insights is not available on the smallest burstable classes.
-	noPerformanceInsights = []string{"db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
-)
+// mysqlFamilies are the DB instance class families RDS offers for MySQL 8.0 and 8.4 (Amazon RDS User
+// Guide, "Supported DB engines for DB instance classes"). Retired generations (db.t2, db.m4, db.r4) and
+// classes of other engines (db.x1, db.x1e) are left out. Which sizes exist in a family comes from the
+// SDK's tables: rds.InstanceType where it lists the family, else ec2.InstanceType, since every RDS class
+// is an EC2 type with db. in front.
+var mysqlFamilies = []string{"t3", "t4g", "m5", "m5d", "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i",
+	"r5", "r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i", "x2g"}
+
+// Performance Insights is not available on the smallest burstable classes.
+var noPerformanceInsights = []string{"db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"}
+
+// classSizes returns the sizes the SDK's tables list for the family, and which table they come from.
+func classSizes(family string) ([]string, string) {
+	if sizes := awstables.Sizes(awstables.RDSInstanceClasses, family); len(sizes) > 0 {
+		return sizes, "rds.InstanceType"
+	}
+	// RDS offers a standard family from large up, a burstable one in all its EC2 sizes; no metal.
+	var sizes []string
+	for _, size := range awstables.Sizes(awstables.EC2InstanceTypes, family) {
+		burstable := strings.HasPrefix(family, "t")
+		if !strings.HasPrefix(size, "metal") && (burstable || awstables.SizeRank(size) >= awstables.SizeRank("large")) {
+			sizes = append(sizes, size)
+		}
+	}
+	return sizes, "ec2.InstanceType"
+}
 
 const (
 	minStorageGiB    = 20 // gp3 minimum for MySQL
@@ -86,19 +102,13 @@ func (v *validator) instanceClass(class string, performanceInsights bool) {
 		return
 	}
 	family, size := parts[1], parts[2]
-	switch {
-	case slices.Contains(burstableFamilies, family):
-		if !slices.Contains(burstableSizes, size) {
-			v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s", family, strings.Join(burstableSizes, ", "))
-			return
-		}
-	case slices.Contains(standardFamilies, family):
-		if !slices.Contains(standardSizes, size) {
-			v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s", family, strings.Join(standardSizes, ", "))
-			return
-		}
-	default:
-		v.fail("dbInstanceClass", class, "is not offered for MySQL 8; families: %s", strings.Join(append(slices.Clone(burstableFamilies), standardFamilies...), ", "))
+	if !slices.Contains(mysqlFamilies, family) {
+		v.fail("dbInstanceClass", class, "is not offered for MySQL 8; families: %s", strings.Join(mysqlFamilies, ", "))
+		return
+	}
+	if sizes, table := classSizes(family); !slices.Contains(sizes, size) {
+		v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s (pulumi-aws %s's %s)",
+			family, strings.Join(sizes, ", "), awstables.SDKVersion, table)
 		return
 	}
 	if performanceInsights && slices.Contains(noPerformanceInsights, class) {
@@ -122,10 +132,16 @@ func (v *validator) storage(allocated, ceiling int) {
 	if ceiling > maxStorageGiB {
 		v.fail("dbMaxAllocatedStorage", strconv.Itoa(ceiling), "must be at most %d GiB", maxStorageGiB)
 	}
-	if ceiling < allocated {
-		v.fail("dbAllocatedStorage", strconv.Itoa(allocated), "is above the storage-autoscaling ceiling %sdbMaxAllocatedStorage (%d GiB); raise the ceiling or lower the size", v.prefix, ceiling)
+	if floor := MinStorageCeiling(allocated); ceiling < floor {
+		v.fail("dbMaxAllocatedStorage", strconv.Itoa(ceiling),
+			"must be at least 10%% above %sdbAllocatedStorage (%d GiB), so at least %d GiB; RDS refuses a storage-autoscaling ceiling closer to the allocated storage",
+			v.prefix, allocated, floor)
 	}
 }
+
+// MinStorageCeiling is the lowest storage-autoscaling ceiling RDS accepts for allocated GiB: 10% above it,
+// rounded up.
+func MinStorageCeiling(allocated int) int { return (allocated*110 + 99) / 100 }
 
 func (v *validator) backups(s Spec) {
 	d := s.Database

@@ -79,6 +79,11 @@ func (s Spec) AlbName(env string) string {
 	return env + "-elb." + s.Domain
 }
 
+// MaxCertificateName is the longest domain name ACM issues a certificate for as its first name: 64
+// characters (ACM API RequestCertificate: DomainName; the X.509 common name limit). The stack's
+// certificates are named {env}.{domain} and {env}-elb.{domain}.
+const MaxCertificateName = 64
+
 var (
 	labelPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	zoneIDPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
@@ -110,8 +115,14 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	if s.HasDomain() {
 		if !ValidDomain(s.Domain) {
 			fail("domain", s.Domain, "is not a DNS name; want a lowercase name such as example.com (no scheme, no trailing dot)")
-		} else if len(s.SiteName(env)) > 253 {
-			fail("domain", s.Domain, "makes the site name %q longer than 253 characters", s.SiteName(env))
+		} else {
+			for _, host := range []string{s.SiteName(env), s.AlbName(env)} {
+				if len(host) > MaxCertificateName {
+					fail("domain", s.Domain, "makes the host %q %d characters; ACM refuses a certificate name over %d, so keep the domain within %d characters for env %q",
+						host, len(host), MaxCertificateName, MaxCertificateName-len(env)-len("-elb."), env)
+					break
+				}
+			}
 		}
 	}
 	switch {

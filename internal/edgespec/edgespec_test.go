@@ -43,6 +43,14 @@ func TestValid(t *testing.T) {
 	}
 }
 
+func TestLongestDomainFits(t *testing.T) {
+	s := Default()
+	s.Domain, s.CreateHostedZone = strings.Repeat("a", 52)+".com", true // 56 characters
+	if err := s.Validate("tastylog:", "ap-northeast-1", "dev"); err != nil {
+		t.Errorf("Validate() = %v, want a 56-character domain to fit for env dev", err)
+	}
+}
+
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -53,6 +61,9 @@ func TestValidateRejects(t *testing.T) {
 		{"DomainUppercase", func(s *Spec) { s.Domain = "Example.com" }, `tastylog:domain: "Example.com" is not a DNS name`},
 		{"DomainSingleLabel", func(s *Spec) { s.Domain = "localhost" }, `tastylog:domain: "localhost" is not a DNS name`},
 		{"DomainTrailingDot", func(s *Spec) { s.Domain = "example.com." }, `is not a DNS name`},
+		// {env}-elb. is 8 characters for env "dev": a 57-character domain makes a 65-character name.
+		{"CertificateNameOver64", func(s *Spec) { s.Domain = strings.Repeat("a", 53) + ".com" },
+			`makes the host "dev-elb.` + strings.Repeat("a", 53) + `.com" 65 characters; ACM refuses a certificate name over 64, so keep the domain within 56 characters for env "dev"`},
 		{"DomainIsAnAddress", func(s *Spec) { s.Domain = "192.168.0.1" }, `is not a DNS name`},
 		{"ZoneIdAndCreate", func(s *Spec) { s.HostedZoneId = "Z0123456789ABCDEFGHIJ" },
 			`tastylog:hostedZoneId: "Z0123456789ABCDEFGHIJ" names an existing zone while tastylog:createHostedZone asks for a new one`},

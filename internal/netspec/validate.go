@@ -6,7 +6,9 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 
+	"github.com/tastylog/infra/internal/awstables"
 	"github.com/tastylog/infra/internal/configerr"
 )
 
@@ -47,9 +49,29 @@ func (v *validator) fail(key, value, format string, args ...any) {
 }
 
 func (v *validator) region(region string) {
-	if !regionPattern.MatchString(region) {
+	switch {
+	case !regionPattern.MatchString(region):
 		v.fail("aws:region", region, "is not an AWS region name; want one such as ap-northeast-1")
+	case !slices.Contains(SupportedRegions(), region):
+		v.fail("aws:region", region, "is not a region this stack supports; supported (the commercial regions of pulumi-aws %s's aws.Region): %s",
+			awstables.SDKVersion, strings.Join(SupportedRegions(), ", "))
 	}
+}
+
+// otherPartitions are region prefixes outside the commercial aws partition: China, GovCloud and the
+// isolated regions. The program writes arn:aws: ARNs and uses services (CloudFront, its us-east-1
+// certificates) those partitions do not have in the same form.
+var otherPartitions = []string{"cn-", "us-gov-", "us-iso", "eu-isoe-"}
+
+// SupportedRegions are the regions of the SDK's aws.Region enum in the commercial partition.
+func SupportedRegions() []string {
+	var out []string
+	for _, r := range awstables.Regions {
+		if !slices.ContainsFunc(otherPartitions, func(p string) bool { return strings.HasPrefix(r, p) }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (v *validator) vpcCidr(cidr string) (netip.Prefix, bool) {

@@ -11,6 +11,16 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 }
 
+func TestEveryCommercialRegionIsSupported(t *testing.T) {
+	for _, region := range []string{"ap-northeast-1", "us-east-1", "mx-central-1", "ap-southeast-7", "il-central-1"} {
+		s := Default()
+		s.Region, s.AvailabilityZones = region, []string{region + "a", region + "b"}
+		if err := s.Validate("tastylog:"); err != nil {
+			t.Errorf("Validate() in %s = %v", region, err)
+		}
+	}
+}
+
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -21,6 +31,12 @@ func TestValidateRejects(t *testing.T) {
 			[]string{`tastylog:vpcCidr: "192.168.0.0/33" is not an IPv4 CIDR block`}},
 		{"VpcCidrNotNetworkAddress", func(s *Spec) { s.VpcCidr = "192.168.1.0/20" },
 			[]string{`tastylog:vpcCidr: "192.168.1.0/20" is not a network address (did you mean 192.168.0.0/20?)`}},
+		{"RegionOfAnotherPartition", func(s *Spec) {
+			s.Region, s.AvailabilityZones = "cn-north-1", []string{"cn-north-1a", "cn-north-1b"}
+		}, []string{`aws:region: "cn-north-1" is not a region this stack supports; supported (the commercial regions of pulumi-aws v6.83.4's aws.Region): af-south-1,`}},
+		{"RegionAwsDoesNotHave", func(s *Spec) {
+			s.Region, s.AvailabilityZones = "ap-northeast-9", []string{"ap-northeast-9a", "ap-northeast-9c"}
+		}, []string{`aws:region: "ap-northeast-9" is not a region this stack supports`}},
 		{"VpcCidrTooLarge", func(s *Spec) { s.VpcCidr = "10.0.0.0/8" },
 			[]string{`tastylog:vpcCidr: "10.0.0.0/8" has prefix length /8; AWS allows /16 to /28`}},
 		{"IPv6VpcCidr", func(s *Spec) { s.VpcCidr = "2001:db8::/56" },

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/internal/testkit"
@@ -549,4 +552,45 @@ func TestRegionOpenedSince2022(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, m.Invokes(testkit.TokenGetElbServiceAccount))
 	assert.NotEmpty(t, m.ByType(typeAlb))
+}
+
+// Validation and the policy pack agree: every combination of the settings that decide protection either
+// fails validation before anything is registered, or builds a graph that passes every mandatory policy.
+// Among them: prod copied with only production false, and the teardown step of docs (guards off).
+func TestValidationAndPoliciesAgree(t *testing.T) {
+	keys := []string{"tastylog:production", "tastylog:dbDeletionProtection", "tastylog:forceDestroyBuckets",
+		"tastylog:dbSkipFinalSnapshot", "tastylog:albDeletionProtection"}
+	for _, stack := range []string{"dev", "prod"} {
+		for bits := 0; bits < 1<<len(keys); bits++ {
+			overrides := map[string]string{}
+			var name []string
+			for i, k := range keys {
+				v := bits&(1<<i) != 0
+				overrides[k] = strconv.FormatBool(v)
+				name = append(name, fmt.Sprintf("%s=%v", strings.TrimPrefix(k, "tastylog:"), v))
+			}
+			t.Run(stack+"/"+strings.Join(name, ","), func(t *testing.T) {
+				m, _, err := runStack(t, stack, overrides)
+				if err != nil {
+					var report *configerr.Report
+					require.ErrorAs(t, err, &report, "a refused config is refused by validation")
+					return
+				}
+				assert.Empty(t, policy.Check(policy.Rules, m.PolicyResources()), "a config that passes validation passes the policies")
+			})
+		}
+	}
+}
+
+// The teardown step (guards off) leaves nothing protected, so `pulumi destroy` can remove the stack.
+func TestTeardownSettingsLiftEveryGuard(t *testing.T) {
+	m, _, err := runStack(t, "prod", map[string]string{
+		"tastylog:production": "false", "tastylog:dbDeletionProtection": "false",
+		"tastylog:forceDestroyBuckets": "true", "tastylog:albDeletionProtection": "false",
+	})
+	require.NoError(t, err)
+	for _, r := range m.All() {
+		assert.False(t, r.Protect, "%s %s is still protected", r.Type, r.Name)
+	}
+	assert.Empty(t, policy.Check(policy.Rules, m.PolicyResources()))
 }

@@ -87,7 +87,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 		Bucket:       pulumi.String(k.name),
 		ForceDestroy: pulumi.Bool(b.args.ForceDestroyBuckets),
 		Tags:         layer.NameTags(k.name),
-	}, b.with(pulumi.Protect(b.args.Production))...)
+	}, b.with(pulumi.Protect(b.args.Spec.ProtectBuckets()))...)
 	if err != nil {
 		return err
 	}

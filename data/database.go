@@ -113,7 +113,7 @@ func (b *builder) buildDatabase() error {
 		// refuses to delete the instance until it is renamed (README: replacing the database).
 		args.FinalSnapshotIdentifier = pulumi.String(base + "-final")
 	}
-	b.primary, err = rds.NewInstance(b.ctx, base, args, b.with(pulumi.Protect(b.args.Production))...)
+	b.primary, err = rds.NewInstance(b.ctx, base, args, b.with(pulumi.Protect(b.args.Spec.ProtectDatabase()))...)
 	if err != nil {
 		return err
 	}

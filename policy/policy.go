@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/tastylog/infra/internal/dataspec"
 )
 
 // Resource is what every rule sees of a resource, whoever supplies it: the engine through policyx, or the
@@ -298,19 +300,34 @@ func cloudFrontCertificateRegion(r Resource) []string {
 	return nil
 }
 
+// statefulProtected holds the graph to the data layer's decision (dataspec.ProtectDatabase and
+// ProtectBuckets): a database with deletion protection, and a bucket a destroy would not empty, are
+// protected in state. The messages name the config keys that decide it.
 func statefulProtected(r Resource) []string {
+	ns := project(r.URN) + ":"
 	switch r.Type {
 	case typeDbInstance:
 		replica := str(r.Props, "replicateSourceDb") != ""
 		if r.Props["deletionProtection"] == true && !replica && !r.Protect {
-			return []string{"database has deletion protection but is not protected in Pulumi state (protect)"}
+			return []string{fmt.Sprintf("database has deletion protection but is not protected in Pulumi state (protect); "+
+				"it is protected when %s%s or %s%s is true", ns, dataspec.KeyProduction, ns, dataspec.KeyDbDeletionProtection)}
 		}
 	case typeBucket:
 		if r.Props["forceDestroy"] == false && !r.Protect {
-			return []string{"bucket keeps its data on destroy (forceDestroy false) but is not protected in Pulumi state (protect)"}
+			return []string{fmt.Sprintf("bucket keeps its data on destroy (forceDestroy false) but is not protected in Pulumi state (protect); "+
+				"it is protected unless %s%s is true", ns, dataspec.KeyForceDestroyBuckets)}
 		}
 	}
 	return nil
+}
+
+// project is the project part of a URN (urn:pulumi:stack::project::type::name).
+func project(urn string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 2 {
+		return "project"
+	}
+	return parts[1]
 }
 
 func str(m map[string]any, key string) string {

@@ -110,6 +110,22 @@ func Default() Spec {
 	}
 }
 
+// Config keys (short names) of the settings that decide protection, for messages outside this package.
+const (
+	KeyProduction           = "production"
+	KeyDbDeletionProtection = "dbDeletionProtection"
+	KeyForceDestroyBuckets  = "forceDestroyBuckets"
+)
+
+// ProtectDatabase reports whether the primary database is protected in Pulumi state: in a production
+// stack, and wherever AWS's deletion protection is on (a destroy would stop at AWS anyway, halfway). The
+// policy pack's stateful-resources-protected rule holds the graph to the same decision.
+func (s Spec) ProtectDatabase() bool { return s.Production || s.Database.DeletionProtection }
+
+// ProtectBuckets reports whether the buckets are protected in Pulumi state: whenever a destroy would
+// not empty them (forceDestroyBuckets false), since their data would then outlive the stack unmanaged.
+func (s Spec) ProtectBuckets() bool { return s.Production || !s.ForceDestroyBuckets }
+
 // Family returns the parameter-group family of the engine version, "" if unsupported.
 func (d Database) Family() string { return engineFamilies[d.EngineVersion] }
 

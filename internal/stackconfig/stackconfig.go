@@ -67,7 +67,7 @@ func bindings(c *Config) []binding {
 		list("vpcEndpoints", &n.VpcEndpoints),
 		list("adminCidrs", &n.AdminCidrs),
 
-		boolean("production", &d.Production),
+		boolean(dataspec.KeyProduction, &d.Production),
 		str("dbEngineVersion", &db.EngineVersion),
 		str("dbInstanceClass", &db.InstanceClass),
 		str("dbName", &db.Name),
@@ -75,7 +75,7 @@ func bindings(c *Config) []binding {
 		integer("dbAllocatedStorage", &db.AllocatedStorage),
 		integer("dbMaxAllocatedStorage", &db.MaxAllocatedStorage),
 		boolean("dbMultiAz", &db.MultiAz),
-		boolean("dbDeletionProtection", &db.DeletionProtection),
+		boolean(dataspec.KeyDbDeletionProtection, &db.DeletionProtection),
 		boolean("dbSkipFinalSnapshot", &db.SkipFinalSnapshot),
 		integer("dbBackupRetentionDays", &db.BackupRetentionDays),
 		str("dbBackupWindow", &db.BackupWindow),
@@ -85,7 +85,7 @@ func bindings(c *Config) []binding {
 		list("dbLogExports", &db.LogExports),
 		boolean("dbReadReplica", &db.ReadReplica),
 		integer("logsExpirationDays", &d.LogsExpirationDays),
-		boolean("forceDestroyBuckets", &d.ForceDestroyBuckets),
+		boolean(dataspec.KeyForceDestroyBuckets, &d.ForceDestroyBuckets),
 
 		str("appInstanceType", &app.InstanceType),
 		str("appArchitecture", &app.Architecture),

@@ -21,7 +21,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tastylog/infra/internal/configerr"
+	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
+	"github.com/tastylog/infra/internal/naming"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/network"
@@ -593,4 +595,63 @@ func TestTeardownSettingsLiftEveryGuard(t *testing.T) {
 		assert.False(t, r.Protect, "%s %s is still protected", r.Type, r.Name)
 	}
 	assert.Empty(t, policy.Check(policy.Rules, m.PolicyResources()))
+}
+
+// Every physical name the program builds fits AWS's rules for its type (naming.Rules), with the longest
+// name parts the config allows: a {project}-{env} prefix of the maximum length split three ways, the
+// longest domain ACM allows for that env, and every option that adds named resources switched on. Every
+// AWS type in the graph is either in naming.Rules or listed as naming.Unnamed, so a new type must be
+// classified before it lands.
+func TestEveryNameFitsAWSRules(t *testing.T) {
+	max := stackconfig.MaxNamePrefix()
+	for _, split := range []struct{ project, env string }{
+		{"tastylog", strings.Repeat("e", max-len("tastylog-"))},
+		{strings.Repeat("p", max-2), "e"},
+		{"p", strings.Repeat("e", max-2)},
+	} {
+		t.Run(split.project+"-"+split.env, func(t *testing.T) {
+			require.Len(t, split.project+"-"+split.env, max)
+			domainLen := edgespec.MaxCertificateName - len(split.env) - len("-elb.")
+			base, err := testkit.StackConfig(".", "prod", objectKeys())
+			require.NoError(t, err)
+			config := map[string]string{}
+			for k, v := range base {
+				config[strings.Replace(k, "tastylog:", split.project+":", 1)] = v
+			}
+			ns := split.project + ":"
+			for k, v := range map[string]string{
+				"env": split.env, "domain": strings.Repeat("d", domainLen-len(".com")) + ".com", "createHostedZone": "true",
+				"dbReadReplica": "true", "flowLogs": "s3", "alarmEmails": `["ops@example.com"]`,
+				"adminCidrs": `["203.0.113.0/24"]`, "appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
+			} {
+				config[ns+k] = v
+			}
+			m := testkit.New(split.project, split.env, config["aws:region"])
+			require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
+				_, err := program(ctx, keysOf(config))
+				return err
+			}))
+			checked := 0
+			for _, r := range m.All() {
+				if !strings.HasPrefix(r.Type, "aws:") {
+					continue
+				}
+				rule, named := naming.Rules[r.Type]
+				if !named {
+					assert.Contains(t, naming.Unnamed, r.Type, "%s is neither in naming.Rules nor naming.Unnamed", r.Type)
+					continue
+				}
+				name := r.Str(rule.Prop)
+				if name == "" { // auto-named: the logical name and Pulumi's random suffix
+					name = r.Name + "-0a1b2c3"
+					if rule.Lower {
+						name = strings.ToLower(name)
+					}
+				}
+				assert.NoError(t, rule.Check(name), "%s %s", r.Type, r.Name)
+				checked++
+			}
+			assert.Greater(t, checked, 40)
+		})
+	}
 }

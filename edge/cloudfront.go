@@ -98,6 +98,10 @@ func (b *builder) buildDistribution() error {
 		IsIpv6Enabled: pulumi.Bool(true),
 		PriceClass:    pulumi.String(b.args.PriceClass),
 		WebAclId:      webACL,
+		// A production up waits until every edge location serves the new configuration, so its end means
+		// users see it. Elsewhere the up goes on while CloudFront deploys (5-10 minutes): nothing in the
+		// stack needs the deployment finished, and the alias records need only the domain name.
+		WaitForDeployment: pulumi.Bool(b.args.Production),
 		Origins: cloudfront.DistributionOriginArray{
 			appOrigin,
 			cloudfront.DistributionOriginArgs{

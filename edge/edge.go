@@ -30,7 +30,8 @@ type Args struct {
 	Env       string
 	AccountId string
 	Region    string
-	// Production protects the hosted zone when this stack creates it.
+	// Production protects the hosted zone when this stack creates it, and makes an up wait for
+	// CloudFront's deployment to finish.
 	Production bool
 	// UsEast1 is the provider for what AWS requires in us-east-1: CloudFront's certificate and its log
 	// delivery. Everything else uses the provider the component inherits.

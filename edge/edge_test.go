@@ -404,3 +404,14 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	assert.Contains(t, err.Error(), "UsEast1 provider is required")
 	assert.Empty(t, m.All())
 }
+
+// Only a production up waits for CloudFront to deploy everywhere; a disposable stack's up goes on.
+func TestDeploymentWaitOnlyInProduction(t *testing.T) {
+	for _, production := range []bool{false, true} {
+		a := args(noDomain())
+		a.Production = production
+		m, _ := run(t, a)
+		cdn := m.One(t, "aws:cloudfront/distribution:Distribution", "tastylog-dev-cdn")
+		assert.Equal(t, production, cdn.Bool("waitForDeployment"), "production %v", production)
+	}
+}

@@ -20,6 +20,10 @@ type aclRule struct {
 const (
 	ephemeralFrom = 1024
 	ephemeralTo   = 65535
+	// portRDP is left out of the ephemeral range the internet may reach: Security Hub EC2.21 flags any
+	// network ACL entry that admits 3389 (or 22) from 0.0.0.0/0, and replies never arrive on it in
+	// practice (Linux picks ephemeral ports from 32768 up).
+	portRDP = 3389
 )
 
 // aclRules returns the ingress and egress entries of one tier. Security groups do the fine-grained work;
@@ -28,18 +32,21 @@ const (
 func aclRules(spec netspec.Spec, tier netspec.Tier) (ingress, egress []aclRule) {
 	vpcAll := aclRule{Protocol: "-1", Cidr: spec.VpcCidr}
 	worldAll := aclRule{Protocol: "-1", Cidr: anywhere}
-	worldEphemeral := aclRule{Protocol: "tcp", From: ephemeralFrom, To: ephemeralTo, Cidr: anywhere}
+	worldEphemeral := []aclRule{
+		{Protocol: "tcp", From: ephemeralFrom, To: portRDP - 1, Cidr: anywhere},
+		{Protocol: "tcp", From: portRDP + 1, To: ephemeralTo, Cidr: anywhere},
+	}
 	switch tier {
 	case netspec.TierPublic:
-		ingress = numbered(100,
-			aclRule{Protocol: "tcp", From: portHTTPS, To: portHTTPS, Cidr: anywhere},
-			aclRule{Protocol: "tcp", From: portHTTP, To: portHTTP, Cidr: anywhere},
-			worldEphemeral, // replies to the NAT gateways and the load balancer
-			vpcAll,         // app traffic on its way out through NAT
-		)
+		ingress = numbered(100, append(append([]aclRule{
+			{Protocol: "tcp", From: portHTTPS, To: portHTTPS, Cidr: anywhere},
+			{Protocol: "tcp", From: portHTTP, To: portHTTP, Cidr: anywhere}},
+			worldEphemeral...), // replies to the NAT gateways and the load balancer
+			vpcAll, // app traffic on its way out through NAT
+		)...)
 		egress = numbered(100, worldAll)
 	case netspec.TierPrivate:
-		ingress = numbered(100, vpcAll, worldEphemeral) // replies through NAT and from S3
+		ingress = numbered(100, append([]aclRule{vpcAll}, worldEphemeral...)...) // replies through NAT and from S3
 		egress = numbered(100, worldAll)
 	case netspec.TierDb:
 		for _, cidr := range spec.Subnets.Private {

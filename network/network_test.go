@@ -347,6 +347,23 @@ func aclView(t *testing.T, r *testkit.Resource) []string {
 	return out
 }
 
+// Security Hub EC2.21: no network ACL entry admits a remote-administration port (22, 3389) from the
+// internet, in any tier.
+func TestNoAclAdmitsRemoteAdminFromTheInternet(t *testing.T) {
+	for _, tier := range netspec.Tiers {
+		ingress, _ := aclRules(netspec.Default(), tier)
+		for _, r := range ingress {
+			if r.Cidr != anywhere {
+				continue
+			}
+			for _, port := range []int{22, 3389} {
+				all := r.Protocol == "-1"
+				assert.False(t, all || (r.From <= port && port <= r.To), "%s rule %d admits %d from the internet", tier, r.RuleNo, port)
+			}
+		}
+	}
+}
+
 func TestNetworkAcls(t *testing.T) {
 	m, _ := run(t, netspec.Default())
 	cases := []struct {
@@ -357,13 +374,15 @@ func TestNetworkAcls(t *testing.T) {
 		{"public", []string{"tastylog-dev-public-subnet-1a", "tastylog-dev-public-subnet-1c"}, []string{
 			"ingress 100 tcp 443-443 0.0.0.0/0",
 			"ingress 110 tcp 80-80 0.0.0.0/0",
-			"ingress 120 tcp 1024-65535 0.0.0.0/0",
-			"ingress 130 -1 0-0 192.168.0.0/20",
+			"ingress 120 tcp 1024-3388 0.0.0.0/0",
+			"ingress 130 tcp 3390-65535 0.0.0.0/0",
+			"ingress 140 -1 0-0 192.168.0.0/20",
 			"egress 100 -1 0-0 0.0.0.0/0",
 		}},
 		{"private", []string{"tastylog-dev-private-subnet-1a", "tastylog-dev-private-subnet-1c"}, []string{
 			"ingress 100 -1 0-0 192.168.0.0/20",
-			"ingress 110 tcp 1024-65535 0.0.0.0/0",
+			"ingress 110 tcp 1024-3388 0.0.0.0/0",
+			"ingress 120 tcp 3390-65535 0.0.0.0/0",
 			"egress 100 -1 0-0 0.0.0.0/0",
 		}},
 		{"db", []string{"tastylog-dev-db-subnet-1a", "tastylog-dev-db-subnet-1c"}, []string{

@@ -655,3 +655,30 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 		})
 	}
 }
+
+// everyOption switches on every option that adds resources, on top of a shipped stack.
+var everyOption = map[string]string{
+	"tastylog:domain": "example.com", "tastylog:createHostedZone": "true", "tastylog:dbReadReplica": "true",
+	"tastylog:flowLogs": "s3", "tastylog:alarmEmails": `["ops@example.com","oncall@example.com"]`,
+	"tastylog:adminCidrs": `["203.0.113.0/24"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
+}
+
+// BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every
+// option on. go test -run '^$' -bench BenchmarkProgram -count 5
+func BenchmarkProgram(b *testing.B) {
+	base, err := testkit.StackConfig(".", "prod", objectKeys())
+	require.NoError(b, err)
+	for k, v := range everyOption {
+		base[k] = v
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := testkit.New("tastylog", "prod", base["aws:region"])
+		if err := m.Run(base, func(ctx *pulumi.Context) error {
+			_, err := program(ctx, keysOf(base))
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -127,53 +127,14 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		return nil, err
 	}
 
-	return pulumi.Map{
-		"region":               pulumi.String(cfg.Region()),
-		"availabilityZones":    net.AvailabilityZones,
-		"vpcId":                net.VpcId,
-		"vpcCidr":              net.VpcCidr,
-		"publicSubnetIds":      net.PublicSubnetIds,
-		"privateSubnetIds":     net.PrivateSubnetIds,
-		"dbSubnetIds":          net.DbSubnetIds,
-		"webSecurityGroupId":   net.WebSecurityGroupId,
-		"appSecurityGroupId":   net.AppSecurityGroupId,
-		"dbSecurityGroupId":    net.DbSecurityGroupId,
-		"opmngSecurityGroupId": net.OpmngSecurityGroupId,
-		"publicRouteTableId":   net.PublicRouteTableId,
-		"privateRouteTableIds": net.PrivateRouteTableIds,
-		"dbRouteTableId":       net.DbRouteTableId,
-		"natPublicIps":         net.NatPublicIps,
-
-		"dbAddress":        db.DbAddress,
-		"dbPort":           db.DbPort,
-		"dbIdentifier":     db.DbIdentifier,
-		"dbReplicaAddress": db.ReplicaAddress,
-		"parameterPath":    db.ParameterPath,
-		"staticBucketName": db.StaticBucket.Name,
-		"deployBucketName": db.DeployBucket.Name,
-		"logsBucketName":   db.LogsBucket.Name,
-
-		"targetGroupArn":       app.TargetGroupArn,
-		"autoScalingGroupName": app.AutoScalingGroupName,
-		"launchTemplateId":     app.LaunchTemplateId,
-		"appLogGroupName":      app.AppLogGroupName,
-		"systemLogGroupName":   app.SystemLogGroupName,
-		"targetGroupArnSuffix": app.TargetGroupArnSuffix,
-
-		"siteUrl":                  front.SiteUrl,
-		"cloudFrontDomainName":     front.CloudFrontDomainName,
-		"cloudFrontDistributionId": front.DistributionId,
-		"albDnsName":               front.AlbDnsName,
-		"albArnSuffix":             front.AlbArnSuffix,
-		"hostedZoneId":             front.HostedZoneId,
-		"nameServers":              front.NameServers,
-		"cloudFrontCertificateArn": front.CloudFrontCertificateArn,
-		"albCertificateArn":        front.AlbCertificateArn,
-
-		"alertTopicArn":       watch.AlertTopicArn,
-		"globalAlertTopicArn": watch.GlobalAlertTopicArn,
-		"dashboardUrl": pulumi.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s",
-			cfg.Region(), cfg.Region(), watch.DashboardName),
-		"trailArn": watch.TrailArn,
-	}, nil
+	outputs := pulumi.Map{"region": pulumi.String(cfg.Region())}
+	for _, layer := range []pulumi.Map{net.Exports(), db.Exports(), app.Exports(), front.Exports(), watch.Exports()} {
+		for name, value := range layer {
+			if _, taken := outputs[name]; taken {
+				return nil, fmt.Errorf("two layers export the stack output %q", name)
+			}
+			outputs[name] = value
+		}
+	}
+	return outputs, nil
 }

@@ -142,3 +142,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return layer.With(b.opts, extra...)
 }
+
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+func (c *Compute) Exports() pulumi.Map {
+	return pulumi.Map{
+		"targetGroupArn":       c.TargetGroupArn,
+		"autoScalingGroupName": c.AutoScalingGroupName,
+		"launchTemplateId":     c.LaunchTemplateId,
+		"appLogGroupName":      c.AppLogGroupName,
+		"systemLogGroupName":   c.SystemLogGroupName,
+		"targetGroupArnSuffix": c.TargetGroupArnSuffix,
+	}
+}

@@ -181,3 +181,17 @@ func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 }
 
 func (b *builder) trailName() string { return b.name + "-trail" }
+
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+func (d *Data) Exports() pulumi.Map {
+	return pulumi.Map{
+		"dbAddress":        d.DbAddress,
+		"dbPort":           d.DbPort,
+		"dbIdentifier":     d.DbIdentifier,
+		"dbReplicaAddress": d.ReplicaAddress,
+		"parameterPath":    d.ParameterPath,
+		"staticBucketName": d.StaticBucket.Name,
+		"deployBucketName": d.DeployBucket.Name,
+		"logsBucketName":   d.LogsBucket.Name,
+	}
+}

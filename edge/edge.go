@@ -179,3 +179,18 @@ func (b *builder) inUsEast1() []pulumi.ResourceOption {
 }
 
 func empty() pulumi.StringOutput { return pulumi.String("").ToStringOutput() }
+
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+func (e *Edge) Exports() pulumi.Map {
+	return pulumi.Map{
+		"siteUrl":                  e.SiteUrl,
+		"cloudFrontDomainName":     e.CloudFrontDomainName,
+		"cloudFrontDistributionId": e.DistributionId,
+		"albDnsName":               e.AlbDnsName,
+		"albArnSuffix":             e.AlbArnSuffix,
+		"hostedZoneId":             e.HostedZoneId,
+		"nameServers":              e.NameServers,
+		"cloudFrontCertificateArn": e.CloudFrontCertificateArn,
+		"albCertificateArn":        e.AlbCertificateArn,
+	}
+}

@@ -183,3 +183,23 @@ func (b *builder) subnetIn(tier netspec.Tier, az string) *ec2.Subnet {
 func azName(base, az string) string {
 	return base + "-" + netspec.AZSuffix(az)
 }
+
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+func (n *Network) Exports() pulumi.Map {
+	return pulumi.Map{
+		"availabilityZones":    n.AvailabilityZones,
+		"vpcId":                n.VpcId,
+		"vpcCidr":              n.VpcCidr,
+		"publicSubnetIds":      n.PublicSubnetIds,
+		"privateSubnetIds":     n.PrivateSubnetIds,
+		"dbSubnetIds":          n.DbSubnetIds,
+		"webSecurityGroupId":   n.WebSecurityGroupId,
+		"appSecurityGroupId":   n.AppSecurityGroupId,
+		"dbSecurityGroupId":    n.DbSecurityGroupId,
+		"opmngSecurityGroupId": n.OpmngSecurityGroupId,
+		"publicRouteTableId":   n.PublicRouteTableId,
+		"privateRouteTableIds": n.PrivateRouteTableIds,
+		"dbRouteTableId":       n.DbRouteTableId,
+		"natPublicIps":         n.NatPublicIps,
+	}
+}

@@ -63,6 +63,8 @@ type Observability struct {
 	DashboardName       pulumi.StringOutput
 	// TrailArn is "" when the trail is switched off.
 	TrailArn pulumi.StringOutput
+
+	region string // for the dashboard's console address
 }
 
 type builder struct {
@@ -113,7 +115,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("observability: invalid args: %w", err)
 	}
-	component := &Observability{}
+	component := &Observability{region: args.Region}
 	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
 		return nil, fmt.Errorf("observability: %w", err)
 	}
@@ -156,3 +158,14 @@ func (b *builder) inUsEast1() []pulumi.ResourceOption {
 }
 
 func (b *builder) logGroupName(role string) string { return b.args.LogGroupPrefix + "/" + role }
+
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+func (o *Observability) Exports() pulumi.Map {
+	return pulumi.Map{
+		"alertTopicArn":       o.AlertTopicArn,
+		"globalAlertTopicArn": o.GlobalAlertTopicArn,
+		"trailArn":            o.TrailArn,
+		"dashboardUrl": pulumi.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards:name=%s",
+			o.region, o.region, o.DashboardName),
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/edge"
-	"github.com/tastylog/infra/internal/obsspec"
 	"github.com/tastylog/infra/network"
 	"github.com/tastylog/infra/observability"
 )
@@ -55,7 +54,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		AccountId:         identity.AccountId,
 		Region:            cfg.Region(),
 		AvailabilityZones: cfg.Network.AvailabilityZones,
-		FlowLogsToBucket:  cfg.Observability.FlowLogs == obsspec.FlowLogsS3,
+		FlowLogsToBucket:  cfg.Observability.FlowLogsToBucket(),
 		SubnetIds:         net.DbSubnetIds,
 		SecurityGroupId:   net.DbSecurityGroupId,
 	}, pulumi.Providers(providers.app))

@@ -78,6 +78,9 @@ func Default() Spec {
 	}
 }
 
+// FlowLogsToBucket reports whether the flow logs go to the logs bucket, which must then admit them.
+func (s Spec) FlowLogsToBucket() bool { return s.FlowLogs == FlowLogsS3 }
+
 // Validate checks the spec; keys in errors are stack-config keys with keyPrefix in front.
 func (s Spec) Validate(keyPrefix string) error {
 	var errs []error

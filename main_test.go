@@ -235,7 +235,7 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
 	nic := lt.Objects("networkInterfaces")[0]
 	assert.Equal(t, "false", nic["associatePublicIpAddress"])
-	assert.Equal(t, []any{net + "-app-sg-id", net + "-opmng-sg-id"}, nic["securityGroups"])
+	assert.Equal(t, []any{net + "-app-sg-id"}, nic["securityGroups"], "opmng is attached only when adminCidrs gives it rules")
 	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
 	require.NoError(t, err)
 	assert.Contains(t, string(userData), "PARAM_PATH='"+path+"'", "servers read this stack's settings")

@@ -120,7 +120,7 @@ func TestLaunchTemplate(t *testing.T) {
 			nics := lt.Objects("networkInterfaces")
 			require.Len(t, nics, 1)
 			assert.Equal(t, "false", nics[0]["associatePublicIpAddress"], "no public address")
-			assert.Equal(t, []any{"sg-app", "sg-opmng"}, nics[0]["securityGroups"])
+			assert.Equal(t, []any{"sg-app"}, nics[0]["securityGroups"], "opmng has no rules without adminCidrs, so it is not attached")
 			assert.Nil(t, lt.Input("vpcSecurityGroupIds"))
 
 			assert.Empty(t, lt.Str("keyName"), "no key pair unless configured")
@@ -349,6 +349,16 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 	for _, inv := range m.Invokes(testkit.TokenGetSsmParameter) {
 		assert.True(t, strings.HasPrefix(inv.Provider, provider.URN+"::"), "the AMI lookup uses the app provider")
 	}
+}
+
+func TestOpmngGroupOnlyWithAdminCidrs(t *testing.T) {
+	a := args(devLike())
+	a.AdminCidrs = []string{"203.0.113.0/24"}
+	a.SshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops"
+	m, _ := run(t, a)
+	lt := m.ByType("aws:ec2/launchTemplate:LaunchTemplate")
+	require.Len(t, lt, 1)
+	assert.Equal(t, []any{"sg-app", "sg-opmng"}, lt[0].Objects("networkInterfaces")[0]["securityGroups"])
 }
 
 func TestNewRejectsInvalidArgs(t *testing.T) {

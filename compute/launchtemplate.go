@@ -24,7 +24,7 @@ type launchTemplate struct {
 
 // buildLaunchTemplate resolves the AMI for the instance type's architecture at deploy time (a new AMI
 // gives a new template version, which rolls the fleet on the next `pulumi up`), and describes a server:
-// IMDSv2 only, an encrypted gp3 root volume, the app and opmng groups, no public address, a key pair
+// IMDSv2 only, an encrypted gp3 root volume, the app group (and opmng when it has rules), no public address, a key pair
 // only when one is configured, and the bootstrap script as user data.
 func (b *builder) buildLaunchTemplate() error {
 	arch := b.args.Arch()
@@ -91,7 +91,7 @@ func (b *builder) buildLaunchTemplate() error {
 				DeviceIndex:              pulumi.Int(0),
 				AssociatePublicIpAddress: pulumi.String("false"),
 				DeleteOnTermination:      pulumi.String("true"),
-				SecurityGroups:           pulumi.StringArray{b.args.AppSecurityGroupId, b.args.OpmngSecurityGroupId},
+				SecurityGroups:           b.securityGroups(),
 			},
 		},
 		UserData:             userData,
@@ -116,4 +116,14 @@ func (b *builder) serverTags(name string) pulumi.StringMap {
 		"Env":       pulumi.String(b.args.Env),
 		"ManagedBy": pulumi.String("pulumi"),
 	}
+}
+
+// securityGroups are the servers' groups: app, and opmng only when adminCidrs gives it rules (an empty
+// group attached does nothing but make a reviewer ask what it is for).
+func (b *builder) securityGroups() pulumi.StringArray {
+	groups := pulumi.StringArray{b.args.AppSecurityGroupId}
+	if len(b.args.AdminCidrs) > 0 {
+		groups = append(groups, b.args.OpmngSecurityGroupId)
+	}
+	return groups
 }

@@ -36,8 +36,13 @@ func engineConfigKeys() []string {
 // nothing but the two providers is registered before that: a bad config stops the program before any
 // AWS resource exists.
 func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers, error) {
+	// Every key the program reads is read directly, so the config still arrives where the engine's key list
+	// does not (an Automation API inline program has no PULUMI_CONFIG); the listed keys add the unknown ones.
 	values := map[string]string{}
-	for _, key := range keys {
+	for _, key := range append(stackconfig.KeyOrder(ctx.Project()), keys...) {
+		if !strings.Contains(key, ":") {
+			continue // stackconfig.KeyProject names Pulumi.yaml's name:, not a config key
+		}
 		if v, err := config.Try(ctx, key); err == nil {
 			values[key] = v
 		}

@@ -682,3 +682,16 @@ func BenchmarkProgram(b *testing.B) {
 		}
 	}
 }
+
+// Without the engine's key list (an inline Automation API program has no PULUMI_CONFIG) the config is
+// still read: only misspelt keys go unnoticed.
+func TestConfigReadWithoutTheKeyList(t *testing.T) {
+	config, err := testkit.StackConfig(".", "dev", objectKeys())
+	require.NoError(t, err)
+	m := testkit.New("tastylog", "dev", config["aws:region"])
+	require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
+		_, err := program(ctx, nil)
+		return err
+	}))
+	assert.Len(t, m.ByType(typeNat), 1, "dev's natStrategy single was read")
+}

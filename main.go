@@ -43,7 +43,9 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		return nil, fmt.Errorf("looking up the AWS account: %w", err)
 	}
 
-	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{Spec: cfg.Network, OriginPort: cfg.Edge.OriginPort()},
+	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{
+		Spec: cfg.Network, OriginPort: cfg.Edge.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort,
+	},
 		pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ const (
 // aclRules returns the ingress and egress entries of one tier. Security groups do the fine-grained work;
 // the ACLs are the coarse second wall: the internet reaches only 80/443 of the public tier, the db tier
 // talks to nothing but the app subnets (and itself, for Multi-AZ and replicas).
-func aclRules(spec netspec.Spec, tier netspec.Tier) (ingress, egress []aclRule) {
+func aclRules(spec netspec.Spec, dbPort int, tier netspec.Tier) (ingress, egress []aclRule) {
 	vpcAll := aclRule{Protocol: "-1", Cidr: spec.VpcCidr}
 	worldAll := aclRule{Protocol: "-1", Cidr: anywhere}
 	worldEphemeral := []aclRule{
@@ -50,7 +50,7 @@ func aclRules(spec netspec.Spec, tier netspec.Tier) (ingress, egress []aclRule) 
 		egress = numbered(100, worldAll)
 	case netspec.TierDb:
 		for _, cidr := range spec.Subnets.Private {
-			ingress = append(ingress, aclRule{Protocol: "tcp", From: portMySQL, To: portMySQL, Cidr: cidr})
+			ingress = append(ingress, aclRule{Protocol: "tcp", From: dbPort, To: dbPort, Cidr: cidr})
 			egress = append(egress, aclRule{Protocol: "tcp", From: ephemeralFrom, To: ephemeralTo, Cidr: cidr})
 		}
 		for _, cidr := range spec.Subnets.Db {
@@ -73,7 +73,7 @@ func numbered(start int, rules ...aclRule) []aclRule {
 // buildNetworkAcls creates one ACL per tier, associated with that tier's subnets.
 func (b *builder) buildNetworkAcls() error {
 	for _, tier := range netspec.Tiers {
-		ingress, egress := aclRules(b.spec, tier)
+		ingress, egress := aclRules(b.spec, b.ports.db, tier)
 		in := ec2.NetworkAclIngressArray{}
 		for _, r := range ingress {
 			in = append(in, ec2.NetworkAclIngressArgs{

@@ -23,6 +23,10 @@ type Args struct {
 	// OriginPort is the one port the load balancer accepts from CloudFront: 443 when the site has a
 	// domain (HTTPS to the origin), 80 without one.
 	OriginPort int
+	// AppPort is the port the app servers listen on (compute's) and DbPort the database's (data's): the
+	// security groups and network ACLs open exactly these.
+	AppPort int
+	DbPort  int
 }
 
 // Network is the VPC and what the other layers need of it. Lists are in the order of AvailabilityZones.
@@ -54,7 +58,11 @@ type Network struct {
 }
 
 // builder carries what the per-concept files build, in the order New calls them.
+// ports are the other layers' ports the network opens.
+type ports struct{ app, db int }
+
 type builder struct {
+	ports      ports
 	ctx        *pulumi.Context
 	name       string
 	spec       netspec.Spec
@@ -86,11 +94,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.OriginPort != portHTTP && args.OriginPort != portHTTPS {
 		return nil, fmt.Errorf("network: invalid args: OriginPort %d must be 80 or 443", args.OriginPort)
 	}
+	if args.AppPort < 1 || args.AppPort > 65535 || args.DbPort < 1 || args.DbPort > 65535 {
+		return nil, fmt.Errorf("network: invalid args: AppPort %d and DbPort %d must be ports (1-65535)", args.AppPort, args.DbPort)
+	}
 	component := &Network{}
 	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort, component: component,
+	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort,
+		ports: ports{app: args.AppPort, db: args.DbPort}, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
 	if err := layer.Build("network",

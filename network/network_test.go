@@ -47,7 +47,7 @@ func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mo
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
 	return m, testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Network, error) {
-		return New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort}, pulumi.Providers(p.App))
+		return New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort, AppPort: 3000, DbPort: 3306}, pulumi.Providers(p.App))
 	})
 }
 
@@ -351,7 +351,7 @@ func aclView(t *testing.T, r *testkit.Resource) []string {
 // internet, in any tier.
 func TestNoAclAdmitsRemoteAdminFromTheInternet(t *testing.T) {
 	for _, tier := range netspec.Tiers {
-		ingress, _ := aclRules(netspec.Default(), tier)
+		ingress, _ := aclRules(netspec.Default(), 3306, tier)
 		for _, r := range ingress {
 			if r.Cidr != anywhere {
 				continue
@@ -481,7 +481,7 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	spec.Subnets.Private = spec.Subnets.Private[:1]
 	m := testkit.New("tastylog", "dev", spec.Region)
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: spec, OriginPort: 443})
+		_, err := New(ctx, componentName, &Args{Spec: spec, OriginPort: 443, AppPort: 3000, DbPort: 3306})
 		return err
 	})
 	require.Error(t, err)
@@ -492,9 +492,35 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 func TestNewRejectsAnOriginPortOtherThan80Or443(t *testing.T) {
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 8080})
+		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 8080, AppPort: 3000, DbPort: 3306})
 		return err
 	})
 	assert.ErrorContains(t, err, "OriginPort 8080 must be 80 or 443")
 	assert.Empty(t, m.All())
+}
+
+// The other layers' ports are handed in, never assumed: a missing one is an error.
+func TestNewRequiresTheAppAndDbPorts(t *testing.T) {
+	m := testkit.New("tastylog", "dev", "ap-northeast-1")
+	err := m.Run(nil, func(ctx *pulumi.Context) error {
+		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 80})
+		return err
+	})
+	assert.ErrorContains(t, err, "AppPort 0 and DbPort 0 must be ports (1-65535)")
+	assert.Empty(t, m.All())
+}
+
+// The ports handed in are the ones opened: a different app port moves the web-to-app rules with it.
+func TestSecurityGroupsOpenTheGivenPorts(t *testing.T) {
+	var appRules, dbRules int
+	for _, r := range rules(netspec.Default(), 80, ports{app: 8080, db: 5432}) {
+		switch {
+		case r.Port == 8080:
+			appRules++
+		case r.Port == 5432:
+			dbRules++
+		}
+	}
+	assert.Equal(t, 2, appRules, "web egress and app ingress on the app port")
+	assert.Equal(t, 2, dbRules, "app egress and db ingress on the db port")
 }

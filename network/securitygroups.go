@@ -26,8 +26,6 @@ const (
 	portHTTP  = 80
 	portHTTPS = 443
 	portSSH   = 22
-	portApp   = 3000
-	portMySQL = 3306
 )
 
 // Prefix lists a rule can name.
@@ -96,17 +94,17 @@ func groups(spec netspec.Spec) []string {
 
 // rules is the whole security-group graph of the spec. Nothing admits the world: the load balancer takes
 // only CloudFront's origin-facing addresses, on the one port the distribution uses (originPort).
-func rules(spec netspec.Spec, originPort int) []sgRule {
+func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 	r := []sgRule{
 		{sgWeb, true, originPort, peerPrefixList, prefixListCloudFront, "From CloudFront origin-facing addresses only"},
-		{sgWeb, false, portApp, peerGroup, sgApp, "App port to the app servers"},
+		{sgWeb, false, p.app, peerGroup, sgApp, "App port to the app servers"},
 
-		{sgApp, true, portApp, peerGroup, sgWeb, "App port from the load balancer"},
-		{sgApp, false, portMySQL, peerGroup, sgDb, "MySQL to the database"},
+		{sgApp, true, p.app, peerGroup, sgWeb, "App port from the load balancer"},
+		{sgApp, false, p.db, peerGroup, sgDb, "MySQL to the database"},
 		{sgApp, false, portHTTPS, peerPrefixList, prefixListS3, "HTTPS to S3 through the gateway endpoint: artifacts, package mirrors"},
 		{sgApp, false, portHTTP, peerPrefixList, prefixListS3, "HTTP to S3 through the gateway endpoint: package mirrors"},
 
-		{sgDb, true, portMySQL, peerGroup, sgApp, "MySQL from the app servers"},
+		{sgDb, true, p.db, peerGroup, sgApp, "MySQL from the app servers"},
 	}
 	if spec.NatStrategy != netspec.NatNone {
 		r = append(r, sgRule{sgApp, false, portHTTPS, peerCidr, anywhere, "HTTPS through NAT to AWS APIs: SSM, CloudWatch"})
@@ -153,7 +151,7 @@ func (b *builder) buildSecurityGroupRules() error {
 		prefixListS3:         b.s3Endpoint.PrefixListId,
 		prefixListCloudFront: pulumi.String(cloudFront.Id),
 	}
-	for _, r := range rules(b.spec, b.originPort) {
+	for _, r := range rules(b.spec, b.originPort, b.ports) {
 		name := b.name + "-" + r.key()
 		sg := b.securityGroups[r.Group].ID()
 		var cidr, prefixList, group pulumi.StringPtrInput

@@ -619,13 +619,11 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 				config[strings.Replace(k, "tastylog:", split.project+":", 1)] = v
 			}
 			ns := split.project + ":"
-			for k, v := range map[string]string{
-				"env": split.env, "domain": strings.Repeat("d", domainLen-len(".com")) + ".com", "createHostedZone": "true",
-				"dbReadReplica": "true", "flowLogs": "s3", "alarmEmails": `["ops@example.com"]`,
-				"adminCidrs": `["203.0.113.0/24"]`, "appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
-			} {
-				config[ns+k] = v
+			for k, v := range everyOption {
+				config[strings.Replace(k, "tastylog:", ns, 1)] = v
 			}
+			config[ns+"env"] = split.env
+			config[ns+"domain"] = strings.Repeat("d", domainLen-len(".com")) + ".com"
 			m := testkit.New(split.project, split.env, config["aws:region"])
 			require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
 				_, err := program(ctx, keysOf(config))

@@ -29,7 +29,7 @@ func NewReport(keys ...string) *Report {
 // "config" so that nothing is lost.
 func (r *Report) Add(errs ...error) {
 	for _, err := range errs {
-		for _, e := range flatten(err) {
+		for _, e := range Flatten(err) {
 			var fe *FieldError
 			if errors.As(e, &fe) {
 				r.problems = append(r.problems, fe)
@@ -50,11 +50,11 @@ func (r *Report) Has(key string) bool {
 	return false
 }
 
-// Drop removes the problems about key except those that keep is true of.
-func (r *Report) Drop(key string, keep func(*FieldError) bool) {
+// Drop removes the problems about key.
+func (r *Report) Drop(key string) {
 	out := r.problems[:0]
 	for _, p := range r.problems {
-		if BaseKey(p.Key) != key || keep(p) {
+		if BaseKey(p.Key) != key {
 			out = append(out, p)
 		}
 	}
@@ -133,14 +133,15 @@ func BaseKey(key string) string {
 	return ns + ":" + rest
 }
 
-func flatten(err error) []error {
+// Flatten returns the errors joined in err (errors.Join, nested), or err alone.
+func Flatten(err error) []error {
 	if err == nil {
 		return nil
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
+			out = append(out, Flatten(e)...)
 		}
 		return out
 	}

@@ -108,7 +108,7 @@ func object(key string, p any, fields ...string) binding {
 // prefixKey puts the project namespace in front of the keys of the field errors in err.
 func prefixKey(ns string, err error) error {
 	var out []error
-	for _, e := range unjoin(err) {
+	for _, e := range configerr.Flatten(err) {
 		var fe *configerr.FieldError
 		if errors.As(e, &fe) {
 			out = append(out, &configerr.FieldError{Key: ns + fe.Key, Value: fe.Value, Problem: fe.Problem})
@@ -117,11 +117,4 @@ func prefixKey(ns string, err error) error {
 		}
 	}
 	return errors.Join(out...)
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }

@@ -175,7 +175,7 @@ func Load(project, stack string, values map[string]string) (*Config, *configerr.
 	checks := configerr.NewReport()
 	checks.Add(cfg.validate(ns))
 	for _, key := range badType {
-		checks.Drop(key, func(*configerr.FieldError) bool { return false })
+		checks.Drop(key)
 	}
 	for _, p := range checks.Problems() {
 		report.Add(p)

@@ -39,10 +39,7 @@ func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers,
 	// Every key the program reads is read directly, so the config still arrives where the engine's key list
 	// does not (an Automation API inline program has no PULUMI_CONFIG); the listed keys add the unknown ones.
 	values := map[string]string{}
-	for _, key := range append(stackconfig.KeyOrder(ctx.Project()), keys...) {
-		if !strings.Contains(key, ":") {
-			continue // stackconfig.KeyProject names Pulumi.yaml's name:, not a config key
-		}
+	for _, key := range append(stackconfig.Keys(ctx.Project()), keys...) {
 		if v, err := config.Try(ctx, key); err == nil {
 			values[key] = v
 		}

@@ -21,9 +21,11 @@ const (
 	ArchX86_64 = "x86_64"
 )
 
-// dedicatedHostFamilies run only on dedicated hosts, which an Auto Scaling group with a launch template
-// and the default tenancy cannot place.
-var dedicatedHostFamilies = []string{"mac1", "mac2", "mac2-m2", "mac2-m2pro", "u-"}
+// dedicatedHostsOnly reports whether a family runs only on dedicated hosts (Mac and high-memory u-*),
+// which an Auto Scaling group with a launch template and the default tenancy cannot place.
+func dedicatedHostsOnly(family string) bool {
+	return strings.HasPrefix(family, "mac") || strings.HasPrefix(family, "u-")
+}
 
 // LogRetentionDays are the retention periods CloudWatch Logs accepts (0, never expire, is not offered).
 var LogRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -128,7 +130,7 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	case !offered(s.InstanceType):
 		fail("appInstanceType", s.InstanceType, "is not an EC2 instance type AWS offers%s (the table is pulumi-aws %s's ec2.InstanceType)",
 			sizesOf(family), awstables.SDKVersion)
-	case slices.ContainsFunc(dedicatedHostFamilies, func(f string) bool { return family == f || strings.HasPrefix(family, f) && strings.HasSuffix(f, "-") }):
+	case dedicatedHostsOnly(family):
 		fail("appInstanceType", s.InstanceType, "runs only on dedicated hosts, which the Auto Scaling group does not use; pick a general-purpose type such as t4g.small")
 	case s.Architecture != "" && s.Architecture != s.Arch():
 		fail("appArchitecture", s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
@@ -173,7 +175,7 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 		fail("appRootVolumeSize", strconv.Itoa(s.RootVolumeSize), "must be from 8 (the AMI's size) to 16384 GiB")
 	}
 	if s.SshPublicKey != "" && !sshKeyPattern.MatchString(s.SshPublicKey) {
-		fail("appSshPublicKey", abbreviate(s.SshPublicKey), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
+		fail("appSshPublicKey", configerr.Abbreviate(s.SshPublicKey, 24), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
 	}
 	if len(adminCidrs) > 0 && s.SshPublicKey == "" {
 		fail("adminCidrs", strings.Join(adminCidrs, ","), "opens SSH but %sappSshPublicKey is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix)
@@ -191,13 +193,6 @@ func sizesOf(family string) string {
 		return "; the family " + strconv.Quote(family) + " is unknown"
 	}
 	return "; " + family + " comes in " + strings.Join(sizes, ", ")
-}
-
-func abbreviate(s string) string {
-	if len(s) > 24 {
-		return s[:24] + "..."
-	}
-	return s
 }
 
 func joinInts(v []int) string {

@@ -50,20 +50,6 @@ func (r *Report) Has(key string) bool {
 	return false
 }
 
-// Drop removes the problems about key.
-func (r *Report) Drop(key string) {
-	out := r.problems[:0]
-	for _, p := range r.problems {
-		if BaseKey(p.Key) != key {
-			out = append(out, p)
-		}
-	}
-	r.problems = out
-}
-
-// Len is the number of problems.
-func (r *Report) Len() int { return len(r.problems) }
-
 // Problems returns the problems in report order.
 func (r *Report) Problems() []*FieldError {
 	out := append([]*FieldError(nil), r.problems...)

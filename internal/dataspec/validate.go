@@ -30,8 +30,8 @@ func classSizes(family string) ([]string, string) {
 	}
 	// RDS offers a standard family from large up, a burstable one in all its EC2 sizes; no metal.
 	var sizes []string
+	burstable := strings.HasPrefix(family, "t")
 	for _, size := range awstables.Sizes(awstables.EC2InstanceTypes, family) {
-		burstable := strings.HasPrefix(family, "t")
 		if !strings.HasPrefix(size, "metal") && (burstable || awstables.SizeRank(size) >= awstables.SizeRank("large")) {
 			sizes = append(sizes, size)
 		}

@@ -151,7 +151,7 @@ func Load(project, stack string, values map[string]string) (*Config, *configerr.
 	ns := project + ":"
 	report := configerr.NewReport(KeyOrder(project)...)
 	known := map[string]bool{}
-	var badType []string
+	badType := map[string]bool{}
 	for _, b := range bindings(cfg) {
 		known[ns+b.key] = true
 		raw, ok := values[ns+b.key]
@@ -160,7 +160,7 @@ func Load(project, stack string, values map[string]string) (*Config, *configerr.
 		}
 		if err := b.set(raw); err != nil {
 			report.Add(prefixKey(ns, err))
-			badType = append(badType, ns+b.key)
+			badType[ns+b.key] = true
 		}
 	}
 	report.Add(unknownKeys(ns, values, known)...)
@@ -172,26 +172,26 @@ func Load(project, stack string, values map[string]string) (*Config, *configerr.
 	}
 	// A key that did not parse is validated with its default, which says nothing about what was written:
 	// its type error stands alone.
-	checks := configerr.NewReport()
-	checks.Add(cfg.validate(ns))
-	for _, key := range badType {
-		checks.Drop(key)
-	}
-	for _, p := range checks.Problems() {
-		report.Add(p)
+	for _, err := range configerr.Flatten(cfg.validate(ns)) {
+		var fe *configerr.FieldError
+		if !errors.As(err, &fe) || !badType[configerr.BaseKey(fe.Key)] {
+			report.Add(err)
+		}
 	}
 	return cfg, report
 }
 
-// KeyOrder lists every key the project reads, fully qualified, in the order Pulumi.yaml declares them:
-// the order problems are reported in.
-func KeyOrder(project string) []string {
-	keys := []string{KeyProject, keyRegion}
+// Keys lists every config key the project reads, fully qualified, in the order Pulumi.yaml declares them.
+func Keys(project string) []string {
+	keys := []string{keyRegion}
 	for _, b := range bindings(defaults(project)) {
 		keys = append(keys, project+":"+b.key)
 	}
 	return keys
 }
+
+// KeyOrder is the order problems are reported in: the project name, then the config keys.
+func KeyOrder(project string) []string { return append([]string{KeyProject}, Keys(project)...) }
 
 // KeyProject is the key of problems with the project name, which Pulumi.yaml's name: sets.
 const KeyProject = "project name"
@@ -218,16 +218,9 @@ func unknownKeys(ns string, values map[string]string, known map[string]bool) []e
 		if guess := closest(short, candidates); guess != "" {
 			hint = fmt.Sprintf("; did you mean %s%s?", ns, guess)
 		}
-		errs = append(errs, configerr.New(key, abbreviate(values[key]), "is not a config key of project %s%s", strings.TrimSuffix(ns, ":"), hint))
+		errs = append(errs, configerr.New(key, configerr.Abbreviate(values[key], 40), "is not a config key of project %s%s", strings.TrimSuffix(ns, ":"), hint))
 	}
 	return errs
-}
-
-func abbreviate(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
 }
 
 func (c *Config) validate(ns string) error {

@@ -5,14 +5,10 @@ import "strings"
 // closest returns the candidate nearest to s by edit distance (ignoring case), or "" when none is near
 // enough to be what was meant: at most a third of the word's length, and at least 2 edits, apart.
 func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/3
-	if bestDist < 2 {
-		bestDist = 2
-	}
+	best, bestDist := "", max(len(s)/3, 2)+1
 	for _, c := range candidates {
-		if d := distance(strings.ToLower(s), strings.ToLower(c)); d <= bestDist && (best == "" || d < distance(strings.ToLower(s), strings.ToLower(best))) {
-			best = c
-			bestDist = d
+		if d := distance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
 		}
 	}
 	return best

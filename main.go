@@ -90,7 +90,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		UsEast1:                        providers.usEast1,
 		AlbLogPrefix:                   data.AlbLogPrefix,
 		CloudFrontLogPrefix:            data.CloudFrontLogPrefix,
-		PublicSubnetIds:                net.PublicSubnetIds,
+		SubnetIds:                      net.PrivateSubnetIds,
 		WebSecurityGroupId:             net.WebSecurityGroupId,
 		TargetGroupArn:                 app.TargetGroupArn,
 		TargetGroupArnSuffix:           app.TargetGroupArnSuffix,

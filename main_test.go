@@ -53,6 +53,8 @@ const (
 	typeTrail          = "aws:cloudtrail/trail:Trail"
 	typeFlowLog        = "aws:ec2/flowLog:FlowLog"
 	typeVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	typeVpcOrigin      = "aws:cloudfront/vpcOrigin:VpcOrigin"
+	typeNacl           = "aws:ec2/networkAcl:NetworkAcl"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -118,6 +120,45 @@ func TestShippedStacks(t *testing.T) {
 	}
 }
 
+// checkReachability asserts the front door: nothing outside CloudFront's VPC origin reaches the load
+// balancer. It is internal, in the private subnets; its group's one ingress is CloudFront's origin-facing
+// list on the origin port; the distribution reaches it only through a VPC origin for this load balancer;
+// no group admits the world, and the public tier's ACL lets the internet answer the NAT gateways only.
+func checkReachability(t *testing.T, m *testkit.Mocks, net string, originPort int) {
+	t.Helper()
+	alb := m.One(t, typeAlb, net+"-app-alb")
+	assert.True(t, alb.Bool("internal"), "the load balancer has no public address")
+	assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, alb.Strings("subnets"))
+	assert.Equal(t, []string{net + "-web-sg-id"}, alb.Strings("securityGroups"))
+	var web []*testkit.Resource
+	for _, r := range m.ByType(typeIngressRule) {
+		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
+		if r.Str("securityGroupId") == net+"-web-sg-id" {
+			web = append(web, r)
+		} else {
+			assert.NotEqual(t, testkit.CloudFrontPrefixListID, r.Str("prefixListId"), "%s: CloudFront reaches the load balancer only", r.Name)
+		}
+	}
+	if assert.Len(t, web, 1, "the load balancer's group admits one source") {
+		assert.Equal(t, testkit.CloudFrontPrefixListID, web[0].Str("prefixListId"), "the load balancer admits CloudFront only")
+		assert.Equal(t, originPort, web[0].Int("fromPort"), "on the one port the distribution uses")
+		assert.Equal(t, originPort, web[0].Int("toPort"))
+	}
+	vo := m.One(t, typeVpcOrigin, net+"-app-alb-vpc-origin")
+	assert.Contains(t, vo.Str("vpcOriginEndpointConfig.arn"), ":loadbalancer/app/"+alb.Name+"/", "the VPC origin is this load balancer")
+	for _, o := range m.One(t, typeDistribution, net+"-cdn").Objects("origins") {
+		assert.Nil(t, o["customOriginConfig"], "origin %s: no origin across the internet", o["originId"])
+		if o["originId"] == "alb" {
+			assert.Equal(t, vo.ID, o["vpcOriginConfig"].(map[string]any)["vpcOriginId"])
+		}
+	}
+	for _, e := range m.One(t, typeNacl, net+"-public-nacl").Objects("ingress") {
+		if e["cidrBlock"] == "0.0.0.0/0" {
+			assert.GreaterOrEqual(t, e["fromPort"], float64(1024), "the internet reaches no service in the public tier")
+		}
+	}
+}
+
 // checkStack runs the program for stack with overrides and checks the graph-wide rules.
 func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOutputs []string) {
 	t.Helper()
@@ -155,13 +196,7 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	if withDomain {
 		originPort = 443
 	}
-	for _, r := range m.ByType(typeIngressRule) {
-		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
-		if r.Str("securityGroupId") == "tastylog-"+stack+"-web-sg-id" {
-			assert.Equal(t, testkit.CloudFrontPrefixListID, r.Str("prefixListId"), "the load balancer admits CloudFront only")
-			assert.Equal(t, originPort, r.Int("fromPort"), "on the one port the distribution uses")
-		}
-	}
+	checkReachability(t, m, "tastylog-"+stack, originPort)
 	for _, r := range m.All() {
 		if !strings.HasPrefix(r.Type, "aws:") {
 			continue
@@ -658,7 +693,7 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 var everyOption = map[string]string{
 	"tastylog:domain": "example.com", "tastylog:createHostedZone": "true", "tastylog:dbReadReplica": "true",
 	"tastylog:flowLogs": "s3", "tastylog:alarmEmails": `["ops@example.com","oncall@example.com"]`,
-	"tastylog:adminCidrs": `["203.0.113.0/24"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
+	"tastylog:adminCidrs": `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 }
 
 // BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every

@@ -353,7 +353,7 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 
 func TestOpmngGroupOnlyWithAdminCidrs(t *testing.T) {
 	a := args(devLike())
-	a.AdminCidrs = []string{"203.0.113.0/24"}
+	a.AdminCidrs = []string{"10.20.0.0/16"}
 	a.SshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops"
 	m, _ := run(t, a)
 	lt := m.ByType("aws:ec2/launchTemplate:LaunchTemplate")
@@ -365,7 +365,7 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	a := args(devLike())
 	a.InstanceType = "t4g.small"
 	a.Architecture = computespec.ArchX86_64
-	a.AdminCidrs = []string{"203.0.113.0/24"}
+	a.AdminCidrs = []string{"10.20.0.0/16"}
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
 		_, err := New(ctx, componentName, a)
@@ -373,6 +373,6 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `compute: invalid args: appArchitecture: "x86_64" does not match t4g.small`)
-	assert.Contains(t, err.Error(), `adminCidrs: "203.0.113.0/24" opens SSH but appSshPublicKey is empty`)
+	assert.Contains(t, err.Error(), `adminCidrs: "10.20.0.0/16" opens SSH but appSshPublicKey is empty`)
 	assert.Empty(t, m.All())
 }

@@ -26,20 +26,24 @@ func (b *builder) buildOriginSecret() error {
 	return err
 }
 
-// buildLoadBalancer creates the internet-facing ALB in the public subnets behind the web group, with
-// access logs, invalid header fields dropped and deletion protection from config, and its listeners:
-//   - with a domain: 443 with the validated certificate and a modern TLS policy, and 80 redirecting to 443;
-//   - without one: 80 only (CloudFront reaches it over HTTP).
+// buildLoadBalancer creates the internal ALB in the private subnets behind the web group (no public
+// address: only CloudFront's VPC origin reaches it), with access logs, invalid header fields dropped and
+// deletion protection from config, and its one listener, on the origin port:
+//   - with a domain: 443 with the validated certificate for {env}-elb.{domain} and a modern TLS policy;
+//   - without one: 80, since no certificate can name the load balancer's AWS host name. The hop stays
+//     inside the VPC, between CloudFront's VPC-origin interfaces and the load balancer.
 //
-// Each listener's default answer is 403; a rule forwards to the app only requests with the origin header.
+// The listener's default answer is 403; a rule forwards to the app only requests with the origin header.
+// There is no port-80 redirect in domain mode: nothing but the VPC origin can reach the load balancer,
+// and it uses 443 only.
 func (b *builder) buildLoadBalancer() error {
 	name := b.name + "-app-alb"
 	var err error
 	b.alb, err = lb.NewLoadBalancer(b.ctx, name, &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
-		Internal:                 pulumi.Bool(false),
+		Internal:                 pulumi.Bool(true),
 		IpAddressType:            pulumi.String("ipv4"),
-		Subnets:                  b.args.PublicSubnetIds,
+		Subnets:                  b.args.SubnetIds,
 		SecurityGroups:           pulumi.StringArray{b.args.WebSecurityGroupId},
 		IdleTimeout:              pulumi.Int(b.args.AlbIdleTimeout),
 		DropInvalidHeaderFields:  pulumi.Bool(true),
@@ -65,47 +69,23 @@ func (b *builder) buildLoadBalancer() error {
 			MessageBody: pulumi.String("Forbidden"),
 		},
 	}}
-	var origin *lb.Listener
+	listener := &lb.ListenerArgs{
+		LoadBalancerArn: b.alb.Arn,
+		Port:            pulumi.Int(80),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions:  forbidden,
+		Tags:            layer.NameTags(name + "-http"),
+	}
+	listenerName := name + "-http"
 	if b.args.HasDomain() {
-		origin, err = lb.NewListener(b.ctx, name+"-https", &lb.ListenerArgs{
-			LoadBalancerArn: b.alb.Arn,
-			Port:            pulumi.Int(443),
-			Protocol:        pulumi.String("HTTPS"),
-			SslPolicy:       pulumi.String(tlsPolicy),
-			CertificateArn:  b.albCert,
-			DefaultActions:  forbidden,
-			Tags:            layer.NameTags(name + "-https"),
-		}, b.opts...)
-		if err != nil {
-			return err
-		}
-		if _, err := lb.NewListener(b.ctx, name+"-http", &lb.ListenerArgs{
-			LoadBalancerArn: b.alb.Arn,
-			Port:            pulumi.Int(80),
-			Protocol:        pulumi.String("HTTP"),
-			DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
-				Type: pulumi.String("redirect"),
-				Redirect: &lb.ListenerDefaultActionRedirectArgs{
-					Protocol:   pulumi.String("HTTPS"),
-					Port:       pulumi.String("443"),
-					StatusCode: pulumi.String("HTTP_301"),
-				},
-			}},
-			Tags: layer.NameTags(name + "-http"),
-		}, b.opts...); err != nil {
-			return err
-		}
-	} else {
-		origin, err = lb.NewListener(b.ctx, name+"-http", &lb.ListenerArgs{
-			LoadBalancerArn: b.alb.Arn,
-			Port:            pulumi.Int(80),
-			Protocol:        pulumi.String("HTTP"),
-			DefaultActions:  forbidden,
-			Tags:            layer.NameTags(name + "-http"),
-		}, b.opts...)
-		if err != nil {
-			return err
-		}
+		listenerName = name + "-https"
+		listener.Port, listener.Protocol = pulumi.Int(443), pulumi.String("HTTPS")
+		listener.SslPolicy, listener.CertificateArn = pulumi.String(tlsPolicy), b.albCert
+		listener.Tags = layer.NameTags(listenerName)
+	}
+	origin, err := lb.NewListener(b.ctx, listenerName, listener, b.opts...)
+	if err != nil {
+		return err
 	}
 
 	b.forward, err = lb.NewListenerRule(b.ctx, name+"-from-cloudfront", &lb.ListenerRuleArgs{

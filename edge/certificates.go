@@ -56,9 +56,12 @@ func (b *builder) certificate(role, domain string, opts []pulumi.ResourceOption)
 	if err != nil {
 		return empty(), err
 	}
+	// The record's name is the FQDN ACM asked for (the provider compares them without the trailing dot).
+	// It is an output of the record, so validation waits for it, and unlike the computed fqdn it is known
+	// in every preview.
 	validation, err := acm.NewCertificateValidation(b.ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn:        cert.Arn,
-		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+		ValidationRecordFqdns: pulumi.StringArray{record.Name},
 	}, opts...)
 	if err != nil {
 		return empty(), err

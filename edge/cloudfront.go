@@ -33,7 +33,7 @@ var (
 )
 
 // buildDistribution creates the Origin Access Control and the distribution:
-//   - default behavior to the load balancer, uncached, every HTTP method (the app's login is a POST), with
+//   - default behavior to the load balancer through the VPC origin, uncached, every HTTP method (the app's login is a POST), with
 //     viewer headers, cookies and query strings forwarded except Host: with HTTPS to the origin, CloudFront
 //     checks the origin's certificate against the Host it sends, and the load balancer's certificate names
 //     {env}-elb.{domain};
@@ -53,14 +53,9 @@ func (b *builder) buildDistribution() error {
 		return err
 	}
 
-	// Without a domain CloudFront reaches the load balancer over HTTP by its AWS name; with one, over HTTPS
-	// by {env}-elb.{domain}, which the load balancer's certificate covers.
-	var originDomain pulumi.StringInput = b.alb.DnsName
-	originProtocol := "http-only"
 	viewerCert := &cloudfront.DistributionViewerCertificateArgs{CloudfrontDefaultCertificate: pulumi.Bool(true)}
 	var aliases pulumi.StringArray
 	if b.args.HasDomain() {
-		originDomain, originProtocol = pulumi.String(b.args.AlbName(b.args.Env)), "https-only"
 		viewerCert = &cloudfront.DistributionViewerCertificateArgs{
 			AcmCertificateArn:      b.cfCert,
 			SslSupportMethod:       pulumi.String("sni-only"),
@@ -70,12 +65,9 @@ func (b *builder) buildDistribution() error {
 	}
 	appOrigin := cloudfront.DistributionOriginArgs{
 		OriginId:   pulumi.String(originApp),
-		DomainName: originDomain,
-		CustomOriginConfig: &cloudfront.DistributionOriginCustomOriginConfigArgs{
-			HttpPort:               pulumi.Int(80),
-			HttpsPort:              pulumi.Int(443),
-			OriginProtocolPolicy:   pulumi.String(originProtocol),
-			OriginSslProtocols:     pulumi.ToStringArray([]string{"TLSv1.2"}),
+		DomainName: b.originDomain(),
+		VpcOriginConfig: &cloudfront.DistributionOriginVpcOriginConfigArgs{
+			VpcOriginId:            b.vpcOrigin.ID(),
 			OriginReadTimeout:      pulumi.Int(30),
 			OriginKeepaliveTimeout: pulumi.Int(5),
 		},
@@ -137,6 +129,44 @@ func (b *builder) buildDistribution() error {
 		},
 		ViewerCertificate: viewerCert,
 		Tags:              layer.NameTags(name),
+	}, b.opts...)
+	return err
+}
+
+// originDomain is the host CloudFront names when it connects to the load balancer: {env}-elb.{domain}
+// with a domain, so the TLS handshake checks the load balancer's certificate against it; the load
+// balancer's own DNS name without one.
+func (b *builder) originDomain() pulumi.StringInput {
+	if b.args.HasDomain() {
+		return pulumi.String(b.args.AlbName(b.args.Env))
+	}
+	return b.alb.DnsName
+}
+
+// buildVpcOrigin registers the internal load balancer as a CloudFront VPC origin: CloudFront places its
+// own network interfaces in the load balancer's subnets and reaches it from inside the VPC, so the load
+// balancer needs no public address. HTTPS with a domain (the load balancer's certificate covers
+// {env}-elb.{domain}), HTTP without one, on the origin port the web group admits; TLS 1.2 at least.
+func (b *builder) buildVpcOrigin() error {
+	protocol := "http-only"
+	if b.args.HasDomain() {
+		protocol = "https-only"
+	}
+	name := b.name + "-app-alb"
+	var err error
+	b.vpcOrigin, err = cloudfront.NewVpcOrigin(b.ctx, name+"-vpc-origin", &cloudfront.VpcOriginArgs{
+		VpcOriginEndpointConfig: &cloudfront.VpcOriginVpcOriginEndpointConfigArgs{
+			Name:                 pulumi.String(name),
+			Arn:                  b.alb.Arn,
+			HttpPort:             pulumi.Int(80),
+			HttpsPort:            pulumi.Int(443),
+			OriginProtocolPolicy: pulumi.String(protocol),
+			OriginSslProtocols: &cloudfront.VpcOriginVpcOriginEndpointConfigOriginSslProtocolsArgs{
+				Items:    pulumi.ToStringArray([]string{"TLSv1.2"}),
+				Quantity: pulumi.Int(1),
+			},
+		},
+		Tags: layer.NameTags(name + "-vpc-origin"),
 	}, b.opts...)
 	return err
 }

@@ -1,8 +1,9 @@
 // Package edge builds how the world reaches one stack: the Application Load Balancer in front of the app's
 // target group, certificates in the app region and in us-east-1, Route 53 names, and the CloudFront
-// distribution in front of the load balancer and the static bucket. The load balancer answers CloudFront
-// alone: its security group admits only CloudFront's origin-facing addresses, and its listener forwards
-// only requests carrying a secret header that CloudFront adds.
+// distribution in front of the load balancer and the static bucket. The load balancer is internal, in the
+// private subnets with no public address: CloudFront reaches it through a VPC origin, inside the VPC. Its
+// security group admits only CloudFront's origin-facing addresses, and its listener forwards only requests
+// carrying a secret header that this distribution adds.
 package edge
 
 import (
@@ -41,7 +42,8 @@ type Args struct {
 	// CloudFrontLogPrefix is the logs bucket prefix the bucket policy admits CloudFront's delivery to.
 	CloudFrontLogPrefix string
 
-	PublicSubnetIds                pulumi.StringArrayInput
+	// SubnetIds are the private subnets the internal load balancer lives in, one per AZ.
+	SubnetIds                      pulumi.StringArrayInput
 	WebSecurityGroupId             pulumi.StringInput
 	TargetGroupArn                 pulumi.StringInput
 	TargetGroupArnSuffix           pulumi.StringInput
@@ -81,6 +83,7 @@ type builder struct {
 	cfCert       pulumi.StringOutput
 	originSecret pulumi.StringOutput
 	alb          *lb.LoadBalancer
+	vpcOrigin    *cloudfront.VpcOrigin
 	forward      *lb.ListenerRule
 	distribution *cloudfront.Distribution
 }
@@ -101,7 +104,7 @@ func (a *Args) validate() error {
 	if a.UsEast1 == nil {
 		errs = append(errs, errors.New("UsEast1 provider is required"))
 	}
-	if a.PublicSubnetIds == nil || a.WebSecurityGroupId == nil || a.TargetGroupArn == nil || a.TargetGroupArnSuffix == nil ||
+	if a.SubnetIds == nil || a.WebSecurityGroupId == nil || a.TargetGroupArn == nil || a.TargetGroupArnSuffix == nil ||
 		a.AutoScalingGroupName == nil || a.StaticBucketName == nil || a.StaticBucketRegionalDomainName == nil || a.LogsBucketName == nil {
 		errs = append(errs, errors.New("the network, compute and data inputs are all required"))
 	}
@@ -128,6 +131,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		layer.Step{What: "certificates", Run: b.buildCertificates},
 		layer.Step{What: "origin secret", Run: b.buildOriginSecret},
 		layer.Step{What: "load balancer", Run: b.buildLoadBalancer},
+		layer.Step{What: "vpc origin", Run: b.buildVpcOrigin},
 		layer.Step{What: "cloudfront", Run: b.buildDistribution},
 		layer.Step{What: "static bucket policy", Run: b.buildStaticBucketPolicy},
 		layer.Step{What: "cloudfront logs", Run: b.buildLogDelivery},

@@ -27,9 +27,11 @@ const (
 )
 
 // aclRules returns the ingress and egress entries of one tier. Security groups do the fine-grained work;
-// the ACLs are the coarse second wall: the internet reaches only 80/443 of the public tier, the db tier
-// talks to nothing but the app subnets (and itself, for Multi-AZ and replicas).
-func aclRules(spec netspec.Spec, dbPort int, tier netspec.Tier) (ingress, egress []aclRule) {
+// the ACLs are the coarse second wall: the internet reaches nothing in the public tier but replies to the
+// NAT gateways; the private tier takes the origin port (CloudFront's VPC origin, which the web group
+// narrows to CloudFront's addresses), SSH from adminCidrs, and replies; the db tier talks to nothing but
+// the app subnets (and itself, for Multi-AZ and replicas).
+func aclRules(spec netspec.Spec, dbPort, originPort int, tier netspec.Tier) (ingress, egress []aclRule) {
 	vpcAll := aclRule{Protocol: "-1", Cidr: spec.VpcCidr}
 	worldAll := aclRule{Protocol: "-1", Cidr: anywhere}
 	worldEphemeral := []aclRule{
@@ -38,15 +40,15 @@ func aclRules(spec netspec.Spec, dbPort int, tier netspec.Tier) (ingress, egress
 	}
 	switch tier {
 	case netspec.TierPublic:
-		ingress = numbered(100, append(append([]aclRule{
-			{Protocol: "tcp", From: portHTTPS, To: portHTTPS, Cidr: anywhere},
-			{Protocol: "tcp", From: portHTTP, To: portHTTP, Cidr: anywhere}},
-			worldEphemeral...), // replies to the NAT gateways and the load balancer
-			vpcAll, // app traffic on its way out through NAT
-		)...)
+		// replies to the NAT gateways, and app traffic on its way out through them
+		ingress = numbered(100, append(worldEphemeral, vpcAll)...)
 		egress = numbered(100, worldAll)
 	case netspec.TierPrivate:
-		ingress = numbered(100, append([]aclRule{vpcAll}, worldEphemeral...)...) // replies through NAT and from S3
+		ingress = []aclRule{vpcAll, {Protocol: "tcp", From: originPort, To: originPort, Cidr: anywhere}}
+		for _, cidr := range spec.AdminCidrs {
+			ingress = append(ingress, aclRule{Protocol: "tcp", From: portSSH, To: portSSH, Cidr: cidr})
+		}
+		ingress = numbered(100, append(ingress, worldEphemeral...)...) // replies through NAT and from S3
 		egress = numbered(100, worldAll)
 	case netspec.TierDb:
 		for _, cidr := range spec.Subnets.Private {
@@ -73,7 +75,7 @@ func numbered(start int, rules ...aclRule) []aclRule {
 // buildNetworkAcls creates one ACL per tier, associated with that tier's subnets.
 func (b *builder) buildNetworkAcls() error {
 	for _, tier := range netspec.Tiers {
-		ingress, egress := aclRules(b.spec, b.ports.db, tier)
+		ingress, egress := aclRules(b.spec, b.ports.db, b.originPort, tier)
 		in := ec2.NetworkAclIngressArray{}
 		for _, r := range ingress {
 			in = append(in, ec2.NetworkAclIngressArgs{

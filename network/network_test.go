@@ -263,8 +263,8 @@ func TestSecurityGroupGraph(t *testing.T) {
 			s.NatStrategy, s.VpcEndpoints = netspec.NatNone, netspec.EndpointsWithoutNat
 		}, []string{"app out 443 vpce", "vpce in 443 app"}},
 		{"AdminCidrs", func(s *netspec.Spec) {
-			s.AdminCidrs = []string{"203.0.113.0/24", "198.51.100.7/32"}
-		}, []string{"app out 443 0.0.0.0/0", "opmng in 22 198.51.100.7/32", "opmng in 22 203.0.113.0/24"}},
+			s.AdminCidrs = []string{"10.20.0.0/16", "172.16.5.7/32"}
+		}, []string{"app out 443 0.0.0.0/0", "opmng in 22 10.20.0.0/16", "opmng in 22 172.16.5.7/32"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -289,7 +289,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 
 func TestNoWorldIngress(t *testing.T) {
 	spec := netspec.Default()
-	spec.AdminCidrs = []string{"203.0.113.0/24"}
+	spec.AdminCidrs = []string{"10.20.0.0/16"}
 	m, _ := run(t, spec)
 	for _, r := range m.ByType(typeIngressRule) {
 		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
@@ -351,7 +351,7 @@ func aclView(t *testing.T, r *testkit.Resource) []string {
 // internet, in any tier.
 func TestNoAclAdmitsRemoteAdminFromTheInternet(t *testing.T) {
 	for _, tier := range netspec.Tiers {
-		ingress, _ := aclRules(netspec.Default(), 3306, tier)
+		ingress, _ := aclRules(netspec.Default(), 3306, 443, tier)
 		for _, r := range ingress {
 			if r.Cidr != anywhere {
 				continue
@@ -364,25 +364,28 @@ func TestNoAclAdmitsRemoteAdminFromTheInternet(t *testing.T) {
 	}
 }
 
+// The ACLs of a site without a domain (CloudFront's VPC origin on 80) and one admin network.
 func TestNetworkAcls(t *testing.T) {
-	m, _ := run(t, netspec.Default())
+	spec := netspec.Default()
+	spec.AdminCidrs = []string{"10.20.0.0/16"}
+	m, _ := runWithOrigin(t, spec, 80)
 	cases := []struct {
 		tier    string
 		subnets []string
 		want    []string
 	}{
 		{"public", []string{"tastylog-dev-public-subnet-1a", "tastylog-dev-public-subnet-1c"}, []string{
-			"ingress 100 tcp 443-443 0.0.0.0/0",
-			"ingress 110 tcp 80-80 0.0.0.0/0",
-			"ingress 120 tcp 1024-3388 0.0.0.0/0",
-			"ingress 130 tcp 3390-65535 0.0.0.0/0",
-			"ingress 140 -1 0-0 192.168.0.0/20",
+			"ingress 100 tcp 1024-3388 0.0.0.0/0",
+			"ingress 110 tcp 3390-65535 0.0.0.0/0",
+			"ingress 120 -1 0-0 192.168.0.0/20",
 			"egress 100 -1 0-0 0.0.0.0/0",
 		}},
 		{"private", []string{"tastylog-dev-private-subnet-1a", "tastylog-dev-private-subnet-1c"}, []string{
 			"ingress 100 -1 0-0 192.168.0.0/20",
-			"ingress 110 tcp 1024-3388 0.0.0.0/0",
-			"ingress 120 tcp 3390-65535 0.0.0.0/0",
+			"ingress 110 tcp 80-80 0.0.0.0/0",
+			"ingress 120 tcp 22-22 10.20.0.0/16",
+			"ingress 130 tcp 1024-3388 0.0.0.0/0",
+			"ingress 140 tcp 3390-65535 0.0.0.0/0",
 			"egress 100 -1 0-0 0.0.0.0/0",
 		}},
 		{"db", []string{"tastylog-dev-db-subnet-1a", "tastylog-dev-db-subnet-1c"}, []string{
@@ -413,7 +416,7 @@ func TestNetworkAcls(t *testing.T) {
 func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 	spec := netspec.Default()
 	spec.VpcEndpoints = []string{"ssm"}
-	spec.AdminCidrs = []string{"203.0.113.0/24"}
+	spec.AdminCidrs = []string{"10.20.0.0/16"}
 	m, _ := run(t, spec)
 
 	components := m.ByType(Type)

@@ -76,7 +76,7 @@ func (r sgRule) key() string {
 }
 
 var groupDescriptions = map[string]string{
-	sgWeb:      "Load balancer: the origin port from CloudFront only, app port out to the app servers",
+	sgWeb:      "Internal load balancer: the origin port from the CloudFront VPC origin only, app port out to the app servers",
 	sgApp:      "App servers: app port from the load balancer, MySQL to the database, HTTPS to AWS APIs",
 	sgDb:       "Database: MySQL from the app servers only",
 	sgOpmng:    "Operations access: no ingress unless adminCidrs opens SSH; Session Manager needs none",
@@ -92,11 +92,15 @@ func groups(spec netspec.Spec) []string {
 	return g
 }
 
-// rules is the whole security-group graph of the spec. Nothing admits the world: the load balancer takes
-// only CloudFront's origin-facing addresses, on the one port the distribution uses (originPort).
+// rules is the whole security-group graph of the spec. Nothing admits the world: the load balancer is
+// internal, and takes only CloudFront's origin-facing addresses, on the one port the distribution uses
+// (originPort). With no public address, only CloudFront's VPC origin in this account can present those
+// addresses to it; the origin header narrows that to this stack's distribution. (The alternative, the
+// CloudFront-VPCOrigins-Service-SG group AWS creates with the first VPC origin, is no narrower: it is
+// shared by every VPC origin in the VPC, and its id exists only after the VPC origin is deployed.)
 func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 	r := []sgRule{
-		{sgWeb, true, originPort, peerPrefixList, prefixListCloudFront, "From CloudFront origin-facing addresses only"},
+		{sgWeb, true, originPort, peerPrefixList, prefixListCloudFront, "From the CloudFront VPC origin (origin-facing addresses) only"},
 		{sgWeb, false, p.app, peerGroup, sgApp, "App port to the app servers"},
 
 		{sgApp, true, p.app, peerGroup, sgWeb, "App port from the load balancer"},

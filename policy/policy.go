@@ -78,14 +78,20 @@ const (
 	typeEc2Instance    = "aws:ec2/instance:Instance"
 	typeDistribution   = "aws:cloudfront/distribution:Distribution"
 	typeListener       = "aws:lb/listener:Listener"
+	typeLoadBalancer   = "aws:lb/loadBalancer:LoadBalancer"
 )
 
 // Rules are the project's policies.
 var Rules = []Rule{
 	{
 		Name:        "no-world-ingress",
-		Description: "Security groups admit nothing from the whole internet, except HTTP/HTTPS to the load balancer's web group.",
+		Description: "Security groups admit nothing from the whole internet.",
 		Resource:    noWorldIngress,
+	},
+	{
+		Name:        "no-internet-path-to-the-origin",
+		Description: "Load balancers are internal, and CloudFront reaches its origins through VPC origins or Origin Access Control, never across the internet.",
+		Resource:    originsPrivate,
 	},
 	{
 		Name:        "buckets-block-public-access",
@@ -137,10 +143,6 @@ func noWorldIngress(r Resource) []string {
 			return nil
 		}
 		from, to := num(r.Props, "fromPort"), num(r.Props, "toPort")
-		webGroup := strings.Contains(tag(r.Props, "Name"), "-web-sg-")
-		if webGroup && from == to && (from == 80 || from == 443) {
-			return nil
-		}
 		return []string{fmt.Sprintf("ingress %v-%v from the whole internet", from, to)}
 	case typeSecurityGroup:
 		for _, rule := range list(r.Props, "ingress") {
@@ -151,6 +153,24 @@ func noWorldIngress(r Resource) []string {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+func originsPrivate(r Resource) []string {
+	switch r.Type {
+	case typeLoadBalancer:
+		if internal, known := r.Props["internal"]; known && internal != true {
+			return []string{"load balancer is internet-facing; make it internal and reach it through a CloudFront VPC origin"}
+		}
+	case typeDistribution:
+		var out []string
+		for _, o := range list(r.Props, "origins") {
+			if m, _ := o.(map[string]any); m != nil && m["customOriginConfig"] != nil {
+				out = append(out, fmt.Sprintf("origin %v is reached across the internet (customOriginConfig); use a VPC origin", m["originId"]))
+			}
+		}
+		return out
 	}
 	return nil
 }
@@ -189,24 +209,42 @@ func bucketNames(rs []Resource) map[string]string {
 // everyBucketHas reports buckets that no resource of typ names in its "bucket" property.
 func everyBucketHas(typ, what string) func([]Resource) []Violation {
 	return func(rs []Resource) []Violation {
-		covered := map[string]bool{}
-		for _, r := range rs {
-			if r.Type == typ {
-				covered[str(r.Props, "bucket")] = true
-			}
-		}
-		return uncovered(bucketNames(rs), covered, "bucket has no "+what)
+		return bucketsCoveredBy(rs, typ, func(Resource) (bool, bool) { return true, true }, "bucket has no "+what)
 	}
 }
 
 func everyBucketTLSOnly(rs []Resource) []Violation {
+	return bucketsCoveredBy(rs, typeBucketPolicy, func(r Resource) (covers, known bool) {
+		policy, known := r.Props["policy"].(string)
+		return strings.Contains(policy, `"aws:SecureTransport":["false"]`), known
+	}, "bucket policy does not deny requests without TLS")
+}
+
+// bucketsCoveredBy reports the buckets that no resource of typ covers (names in its "bucket" property,
+// with covers true). A companion whose bucket or deciding value is unknown, as in the preview of a first
+// up, might cover any bucket: a bucket is reported only when more buckets are uncovered than such
+// companions could account for, so a preview never fails on what it cannot see.
+func bucketsCoveredBy(rs []Resource, typ string, covers func(Resource) (covers, known bool), msg string) []Violation {
 	covered := map[string]bool{}
+	unknown := 0
 	for _, r := range rs {
-		if r.Type == typeBucketPolicy && strings.Contains(str(r.Props, "policy"), `"aws:SecureTransport":["false"]`) {
-			covered[str(r.Props, "bucket")] = true
+		if r.Type != typ {
+			continue
+		}
+		bucket := str(r.Props, "bucket")
+		ok, known := covers(r)
+		switch {
+		case bucket == "" || !known:
+			unknown++
+		case ok:
+			covered[bucket] = true
 		}
 	}
-	return uncovered(bucketNames(rs), covered, "bucket policy does not deny requests without TLS")
+	out := uncovered(bucketNames(rs), covered, msg)
+	if len(out) <= unknown {
+		return nil
+	}
+	return out
 }
 
 func uncovered(buckets map[string]string, covered map[string]bool, msg string) []Violation {
@@ -345,10 +383,4 @@ func num(m map[string]any, key string) any {
 func list(m map[string]any, key string) []any {
 	l, _ := m[key].([]any)
 	return l
-}
-
-func tag(m map[string]any, key string) string {
-	tags, _ := m["tags"].(map[string]any)
-	s, _ := tags[key].(string)
-	return s
 }

@@ -53,10 +53,26 @@ func TestRules(t *testing.T) {
 		{"no-world-ingress",
 			[]Resource{
 				res(typeIngressRule, map[string]any{"prefixListId": "pl-1", "fromPort": 443.0, "toPort": 443.0}),
+				res(typeIngressRule, map[string]any{"cidrIpv4": "10.20.0.0/16", "fromPort": 22.0, "toPort": 22.0}),
+			},
+			[]Resource{
+				res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 22.0, "toPort": 22.0, "tags": map[string]any{"Name": "x-opmng-sg-in-22"}}),
 				res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 443.0, "toPort": 443.0, "tags": map[string]any{"Name": "x-web-sg-in-443-world"}}),
 			},
-			[]Resource{res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 22.0, "toPort": 22.0, "tags": map[string]any{"Name": "x-opmng-sg-in-22"}})},
-			"ingress 22-22 from the whole internet"},
+			"from the whole internet"},
+		{"no-internet-path-to-the-origin",
+			[]Resource{
+				res(typeLoadBalancer, map[string]any{"internal": true}),
+				res(typeLoadBalancer, map[string]any{}), // unknown in a preview
+				res(typeDistribution, map[string]any{"origins": []any{
+					map[string]any{"originId": "alb", "vpcOriginConfig": map[string]any{}},
+					map[string]any{"originId": "static"}}}),
+			},
+			[]Resource{
+				res(typeLoadBalancer, map[string]any{"internal": false}),
+				res(typeDistribution, map[string]any{"origins": []any{map[string]any{"originId": "alb", "customOriginConfig": map[string]any{"originProtocolPolicy": "https-only"}}}}),
+			},
+			"internet"},
 		{"no-world-ingress",
 			[]Resource{res(typeSecurityGroup, map[string]any{"ingress": []any{map[string]any{"cidrBlocks": []any{"10.0.0.0/8"}}}})},
 			[]Resource{res(typeSecurityGroup, map[string]any{"ingress": []any{map[string]any{"cidrBlocks": []any{"0.0.0.0/0"}}}})},
@@ -201,4 +217,19 @@ func TestFromAnalyzerDropsUnknowns(t *testing.T) {
 	assert.Equal(t, map[string]any{"bucket": "b", "forceDestroy": false}, r.Props)
 	assert.True(t, r.Protect)
 	assert.Equal(t, "us-east-1", r.ProviderRegion)
+}
+
+// In the preview of a first up a companion's bucket is unknown: it may cover any bucket, so the rule
+// reports only the buckets such companions cannot account for.
+func TestBucketRulesAllowForUnknownCompanions(t *testing.T) {
+	buckets := []Resource{res(typeBucket, map[string]any{"bucket": "a"}), res(typeBucket, map[string]any{"bucket": "b"})}
+	unknownPAB := res(typePAB, map[string]any{})
+	knownPAB := res(typePAB, map[string]any{"bucket": "a"})
+	unknownPolicy := res(typeBucketPolicy, map[string]any{"bucket": "b"})
+	pab, tls := rule(t, "buckets-block-public-access"), rule(t, "buckets-tls-only")
+
+	assert.Empty(t, Check([]Rule{pab}, append(buckets, knownPAB, unknownPAB)))
+	assert.Len(t, Check([]Rule{pab}, append(buckets, unknownPAB)), 2, "one unknown companion cannot cover two buckets")
+	assert.Empty(t, Check([]Rule{tls}, append(buckets, unknownPolicy, res(typeBucketPolicy, map[string]any{}))))
+	assert.Len(t, Check([]Rule{tls}, append(buckets, unknownPolicy)), 2)
 }

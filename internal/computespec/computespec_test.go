@@ -66,11 +66,11 @@ func TestValidateRejects(t *testing.T) {
 		{"RootVolume", func(s *Spec) { s.RootVolumeSize = 4 }, nil, `tastylog:appRootVolumeSize: "4" must be from 8`},
 		{"BadSshKey", func(s *Spec) { s.SshPublicKey = "-----BEGIN RSA PRIVATE KEY-----" }, nil,
 			`tastylog:appSshPublicKey: "-----BEGIN RSA PRIVATE K..." is not an OpenSSH public key`},
-		{"AdminCidrsWithoutKey", func(s *Spec) {}, []string{"203.0.113.0/24"},
-			`tastylog:adminCidrs: "203.0.113.0/24" opens SSH but tastylog:appSshPublicKey is empty`},
+		{"AdminCidrsWithoutKey", func(s *Spec) {}, []string{"10.20.0.0/16"},
+			`tastylog:adminCidrs: "10.20.0.0/16" opens SSH but tastylog:appSshPublicKey is empty`},
 		{"LogRetention", func(s *Spec) { s.LogRetentionDays = 45 }, nil,
 			`tastylog:logRetentionDays: "45" is not a CloudWatch Logs retention; allowed: 1, 3, 5, 7, 14, 30, 60`},
-		{"KeyIsFine", func(s *Spec) { s.SshPublicKey = key; s.LogRetentionDays = 2 }, []string{"203.0.113.0/24"},
+		{"KeyIsFine", func(s *Spec) { s.SshPublicKey = key; s.LogRetentionDays = 2 }, []string{"10.20.0.0/16"},
 			`tastylog:logRetentionDays: "2"`},
 	}
 	for _, tc := range cases {

@@ -16,7 +16,7 @@ const AutoSuffixLen = 8
 
 // Rule is what AWS accepts as the name of one resource type.
 type Rule struct {
-	// Prop is the input that carries the name; Prefix is what AWS puts in front and counts (alias/).
+	// Prop is the input that carries the name (a dotted path for a nested one); Prefix is what AWS puts in front and counts (alias/).
 	Prop string
 	// Max is the longest name AWS accepts, in characters.
 	Max int
@@ -99,6 +99,8 @@ var Rules = map[string]Rule{
 		Source: "CloudTrail API, CreateTrail: Name (no adjacent periods, underscores or dashes)"},
 	"aws:cloudfront/originAccessControl:OriginAccessControl": {Prop: "name", Max: 64, Chars: anyPrintable,
 		Source: "CloudFront API, CreateOriginAccessControl: Name"},
+	"aws:cloudfront/vpcOrigin:VpcOrigin": {Prop: "vpcOriginEndpointConfig.name", Max: 64, Chars: alnumHyphen,
+		Source: "CloudFront API, CreateVpcOrigin: VpcOriginEndpointConfig.Name (no limit published; held to the 64 of CloudFront's other names)"},
 	"aws:ssm/parameter:Parameter": {Prop: "name", Max: 1011, Chars: parameterChars,
 		Source: "Systems Manager API, PutParameter: Name (1011 characters with the path)"},
 }

@@ -35,7 +35,7 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.zones(s.Region, s.AvailabilityZones)
 	v.subnets(s.Subnets, len(s.AvailabilityZones), vpc, vpcOK)
 	v.nat(s.NatStrategy, s.VpcEndpoints)
-	v.adminCidrs(s.AdminCidrs)
+	v.adminCidrs(s.AdminCidrs, vpc, vpcOK)
 	return errors.Join(v.errs...)
 }
 
@@ -176,18 +176,29 @@ func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 	}
 }
 
-func (v *validator) adminCidrs(cidrs []string) {
+// privateRanges are the RFC 1918 blocks: the only addresses a network joined to the VPC by VPN, Direct
+// Connect, a transit gateway or peering can have. The app servers have no public address, so a public
+// network can never reach them over SSH.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16"),
+}
+
+func (v *validator) adminCidrs(cidrs []string, vpc netip.Prefix, vpcOK bool) {
 	key := v.prefix + "adminCidrs"
 	for i, cidr := range cidrs {
 		k := fmt.Sprintf("%s[%d]", key, i)
 		p, err := ParseNetwork(cidr)
 		switch {
 		case err != nil:
-			v.fail(k, cidr, "%v; want an IPv4 network such as 203.0.113.0/24", err)
+			v.fail(k, cidr, "%v; want a private IPv4 network such as 10.20.0.0/16", err)
 		case p.Bits() == 0:
-			v.fail(k, cidr, "would open SSH to the whole internet; list your office or VPN ranges, or leave %s empty and use Session Manager", key)
+			v.fail(k, cidr, "would open SSH to the whole internet; list your VPN or peered ranges, or leave %s empty and use SSH over Session Manager", key)
 		case p.Bits() < adminMinBits:
 			v.fail(k, cidr, "is too broad for SSH access; allowed prefix lengths are /%d to /32", adminMinBits)
+		case !slices.ContainsFunc(privateRanges, func(r netip.Prefix) bool { return Within(r, p) }):
+			v.fail(k, cidr, "is not a private (RFC 1918) network; the app servers have no public address, so SSH reaches them only from a network joined to the VPC (VPN, Direct Connect, transit gateway, peering) or over Session Manager (leave %s empty)", key)
+		case vpcOK && vpc.Overlaps(p):
+			v.fail(k, cidr, "overlaps the VPC %s; list the admin network outside it (traffic inside the VPC never needs this)", vpc)
 		case slices.Index(cidrs, cidr) != i:
 			v.fail(k, cidr, "is listed twice; each CIDR may appear once")
 		}

@@ -78,10 +78,16 @@ func TestValidateRejects(t *testing.T) {
 			[]string{`tastylog:vpcEndpoints[1]: "ssm" is listed twice`}},
 		{"AdminCidrWorld", func(s *Spec) { s.AdminCidrs = []string{"0.0.0.0/0"} },
 			[]string{`tastylog:adminCidrs[0]: "0.0.0.0/0" would open SSH to the whole internet`}},
-		{"AdminCidrWorldInHalves", func(s *Spec) { s.AdminCidrs = []string{"203.0.113.0/24", "0.0.0.0/1"} },
+		{"AdminCidrWorldInHalves", func(s *Spec) { s.AdminCidrs = []string{"10.20.0.0/16", "0.0.0.0/1"} },
 			[]string{`tastylog:adminCidrs[1]: "0.0.0.0/1" is too broad for SSH access; allowed prefix lengths are /8 to /32`}},
 		{"AdminCidrMalformed", func(s *Spec) { s.AdminCidrs = []string{"203.0.113.7"} },
 			[]string{`tastylog:adminCidrs[0]: "203.0.113.7" is not an IPv4 CIDR block`}},
+		{"AdminCidrPublic", func(s *Spec) { s.AdminCidrs = []string{"203.0.113.0/24"} },
+			[]string{`tastylog:adminCidrs[0]: "203.0.113.0/24" is not a private (RFC 1918) network; the app servers have no public address`}},
+		{"AdminCidrSpansPrivateAndPublic", func(s *Spec) { s.AdminCidrs = []string{"172.0.0.0/8"} },
+			[]string{`tastylog:adminCidrs[0]: "172.0.0.0/8" is not a private (RFC 1918) network`}},
+		{"AdminCidrInsideTheVpc", func(s *Spec) { s.AdminCidrs = []string{"192.168.0.0/16"} },
+			[]string{`tastylog:adminCidrs[0]: "192.168.0.0/16" overlaps the VPC 192.168.0.0/20`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,7 +121,7 @@ func TestValidateAccepts(t *testing.T) {
 			s.Subnets.Private = append(s.Subnets.Private, "192.168.8.0/24")
 			s.Subnets.Db = append(s.Subnets.Db, "192.168.9.0/24")
 		}},
-		{"AdminCidrs", func(s *Spec) { s.AdminCidrs = []string{"203.0.113.0/24", "198.51.100.7/32"} }},
+		{"AdminCidrs", func(s *Spec) { s.AdminCidrs = []string{"10.20.0.0/16", "172.16.5.7/32", "192.168.16.0/24"} }},
 		{"OtherRegion", func(s *Spec) {
 			s.Region = "us-west-2"
 			s.AvailabilityZones = []string{"us-west-2a", "us-west-2b"}

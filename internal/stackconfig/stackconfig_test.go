@@ -56,7 +56,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:subnets":           `{"public":["10.10.0.0/24","10.10.1.0/24"],"private":["10.10.2.0/24","10.10.3.0/24"],"db":["10.10.4.0/24","10.10.5.0/24"]}`,
 		"tastylog:natStrategy":       "none",
 		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`,
-		"tastylog:adminCidrs":        `["203.0.113.0/24"]`,
+		"tastylog:adminCidrs":        `["10.20.0.0/16"]`,
 
 		"tastylog:production":            "false",
 		"tastylog:dbEngineVersion":       "8.4",
@@ -135,7 +135,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			},
 			NatStrategy:  netspec.NatNone,
 			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"},
-			AdminCidrs:   []string{"203.0.113.0/24"},
+			AdminCidrs:   []string{"10.20.0.0/16"},
 		},
 		Data: dataspec.Spec{
 			Production:          false,

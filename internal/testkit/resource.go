@@ -1,15 +1,24 @@
 package testkit
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/tastylog/infra/policy"
 )
 
 // Input returns an input as plain Go values (string, float64, bool, []any, map[string]any), unwrapping
-// secrets; nil when unset or unknown.
+// secrets; nil when unset or unknown. A dotted key (vpcOriginEndpointConfig.name) reads a nested object.
 func (r *Resource) Input(key string) any {
-	return plain(r.Inputs[resource.PropertyKey(key)])
+	first, rest, nested := strings.Cut(key, ".")
+	v := plain(r.Inputs[resource.PropertyKey(first)])
+	for nested {
+		obj, _ := v.(map[string]any)
+		first, rest, nested = strings.Cut(rest, ".")
+		v = obj[first]
+	}
+	return v
 }
 
 // Str returns a string input, or "" when unset or not a string.

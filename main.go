@@ -72,6 +72,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		ParameterPath:        cfg.ParameterPath(),
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
 		AdminCidrs:           cfg.Network.AdminCidrs,
+		DetailedMonitoring:   cfg.Data.Production,
 		VpcId:                net.VpcId,
 		SubnetIds:            net.PrivateSubnetIds,
 		AppSecurityGroupId:   net.AppSecurityGroupId,

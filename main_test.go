@@ -369,6 +369,12 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.EqualValues(t, 100, refresh(prod, "prod")["minHealthyPercentage"], "prod never drops capacity during a rollout")
 	assert.EqualValues(t, 200, refresh(prod, "prod")["maxHealthyPercentage"])
 	assert.Equal(t, "t4g.micro", dev.One(t, typeLaunchTemplate, "tastylog-dev-app-lt").Str("instanceType"))
+	monitoring := func(m *testkit.Mocks, stack string) any {
+		return m.One(t, typeLaunchTemplate, "tastylog-"+stack+"-app-lt").Input("monitoring").(map[string]any)["enabled"]
+	}
+	assert.Equal(t, false, monitoring(dev, "dev"), "dev keeps the free 5-minute EC2 metrics")
+	assert.Equal(t, true, monitoring(prod, "prod"), "prod's servers report every minute")
+	assert.NotEmpty(t, prod.ByType("aws:sns/topicSubscription:TopicSubscription"), "someone hears prod's alarms")
 	for _, b := range prod.ByType(typeBucket) {
 		assert.False(t, b.Bool("forceDestroy"), b.Name)
 		assert.True(t, b.Protect, "%s is protected in prod", b.Name)
@@ -693,6 +699,7 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 var everyOption = map[string]string{
 	"tastylog:domain": "example.com", "tastylog:createHostedZone": "true", "tastylog:dbReadReplica": "true",
 	"tastylog:flowLogs": "s3", "tastylog:alarmEmails": `["ops@example.com","oncall@example.com"]`,
+	"tastylog:alarmTopicArns": `["arn:aws:sns:ap-northeast-1:123456789012:pager","arn:aws:sns:us-east-1:123456789012:pager"]`,
 	"tastylog:adminCidrs": `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 }
 

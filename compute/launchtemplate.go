@@ -24,7 +24,7 @@ type launchTemplate struct {
 
 // buildLaunchTemplate resolves the AMI for the instance type's architecture at deploy time (a new AMI
 // gives a new template version, which rolls the fleet on the next `pulumi up`), and describes a server:
-// IMDSv2 only, an encrypted gp3 root volume, the app group (and opmng when it has rules), no public address, a key pair
+// IMDSv2 only, detailed monitoring when asked for, an encrypted gp3 root volume, the app group (and opmng when it has rules), no public address, a key pair
 // only when one is configured, and the bootstrap script as user data.
 func (b *builder) buildLaunchTemplate() error {
 	arch := b.args.Arch()
@@ -67,6 +67,7 @@ func (b *builder) buildLaunchTemplate() error {
 		ImageId:      pulumi.String(b.template.amiID),
 		InstanceType: pulumi.String(b.args.InstanceType),
 		KeyName:      keyName,
+		Monitoring:   &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(b.args.DetailedMonitoring)},
 		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{
 			Arn: b.profile.Arn,
 		},

@@ -247,8 +247,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 	chain := []string{
 		"app in 3000 web",
 		"app out 3306 db",
-		"app out 443 s3",
-		"app out 80 s3",
+		"app out 443 s3", // no plain HTTP leaves the servers, not even to S3
 		"db in 3306 app",
 		"web in 443 cloudfront",
 		"web out 3000 app",

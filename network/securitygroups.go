@@ -106,7 +106,6 @@ func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 		{sgApp, true, p.app, peerGroup, sgWeb, "App port from the load balancer"},
 		{sgApp, false, p.db, peerGroup, sgDb, "MySQL to the database"},
 		{sgApp, false, portHTTPS, peerPrefixList, prefixListS3, "HTTPS to S3 through the gateway endpoint: artifacts, package mirrors"},
-		{sgApp, false, portHTTP, peerPrefixList, prefixListS3, "HTTP to S3 through the gateway endpoint: package mirrors"},
 
 		{sgDb, true, p.db, peerGroup, sgApp, "MySQL from the app servers"},
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/layer"
+	"github.com/tastylog/infra/internal/obsspec"
 )
 
 // Missing-data treatments.
@@ -74,12 +75,17 @@ func (b *builder) alarms() []alarm {
 	}
 }
 
-// buildAlarms creates every alarm with alarm and OK actions on its region's topic.
+// buildAlarms creates every alarm with alarm and OK actions on its region's topic and on the existing
+// topics of alarmTopicArns in that region.
 func (b *builder) buildAlarms() error {
 	for _, a := range b.alarms() {
-		topic, opts := b.topic, b.opts
+		topic, opts, region := b.topic, b.opts, b.args.Region
 		if a.Global {
-			topic, opts = b.globalTopic, b.inUsEast1()
+			topic, opts, region = b.globalTopic, b.inUsEast1(), obsspec.GlobalRegion
+		}
+		actions := pulumi.Array{topic.Arn}
+		for _, arn := range b.args.TopicsIn(region) {
+			actions = append(actions, pulumi.String(arn))
 		}
 		args := &cloudwatch.MetricAlarmArgs{
 			AlarmDescription:   pulumi.String(a.Description),
@@ -92,8 +98,8 @@ func (b *builder) buildAlarms() error {
 			ComparisonOperator: pulumi.String(a.Comparison),
 			Threshold:          pulumi.Float64(a.Threshold),
 			TreatMissingData:   pulumi.String(a.Missing),
-			AlarmActions:       pulumi.Array{topic.Arn},
-			OkActions:          pulumi.Array{topic.Arn},
+			AlarmActions:       actions,
+			OkActions:          actions,
 			Tags:               layer.NameTags(b.name + "-" + a.Key),
 		}
 		if a.Statistic[0] == 'p' {

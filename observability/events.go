@@ -2,6 +2,7 @@ package observability
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -57,23 +58,34 @@ func (b *builder) buildEvents() error {
 			return err
 		}
 		b.rules = append(b.rules, rule)
-		if _, err := cloudwatch.NewEventTarget(b.ctx, name+"-to-sns", &cloudwatch.EventTargetArgs{
-			Rule: rule.Name,
-			Arn:  b.topic.Arn,
-			InputTransformer: &cloudwatch.EventTargetInputTransformerArgs{
-				InputPaths: pulumi.StringMap{
-					"type":     pulumi.String("$.detail-type"),
-					"group":    pulumi.String("$.detail.AutoScalingGroupName"),
-					"instance": pulumi.String("$.detail.EC2InstanceId"),
-					"cause":    pulumi.String("$.detail.Cause"),
-					"status":   pulumi.String("$.detail.StatusMessage"),
+		targets := []pulumi.StringInput{b.topic.Arn}
+		for _, arn := range b.args.TopicsIn(b.args.Region) {
+			targets = append(targets, pulumi.String(arn))
+		}
+		for i, target := range targets {
+			logical := name + "-to-sns"
+			if i > 0 {
+				logical = fmt.Sprintf("%s-to-topic-%d", name, i)
+			}
+			if _, err := cloudwatch.NewEventTarget(b.ctx, logical, &cloudwatch.EventTargetArgs{
+				Rule: rule.Name,
+				Arn:  target,
+				InputTransformer: &cloudwatch.EventTargetInputTransformerArgs{
+					InputPaths: pulumi.StringMap{
+						"type":     pulumi.String("$.detail-type"),
+						"group":    pulumi.String("$.detail.AutoScalingGroupName"),
+						"instance": pulumi.String("$.detail.EC2InstanceId"),
+						"cause":    pulumi.String("$.detail.Cause"),
+						"status":   pulumi.String("$.detail.StatusMessage"),
+					},
+					InputTemplate: pulumi.String(`"<type>: <instance> in <group>. <cause> <status>"`),
 				},
-				InputTemplate: pulumi.String(`"<type>: <instance> in <group>. <cause> <status>"`),
-			},
-		}, b.opts...); err != nil {
-			return err
+			}, b.opts...); err != nil {
+				return err
+			}
 		}
 	}
+	// RDS sends a subscription's events to one topic: the stack's.
 	_, err := rds.NewEventSubscription(b.ctx, b.name+"-db-events", &rds.EventSubscriptionArgs{
 		SnsTopic:        b.topic.Arn,
 		SourceType:      pulumi.String("db-instance"),

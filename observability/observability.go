@@ -83,7 +83,7 @@ type builder struct {
 
 func (a *Args) validate() error {
 	var errs []error
-	if err := a.Spec.Validate(""); err != nil {
+	if err := a.Spec.Validate("", a.Region); err != nil {
 		errs = append(errs, err)
 	}
 	for _, f := range []struct{ name, value string }{

@@ -319,3 +319,24 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	assert.Contains(t, err.Error(), "UsEast1 provider is required")
 	assert.Empty(t, m.All())
 }
+
+// Existing topics hear the alarms of their own region, and the app region's ones the Auto Scaling events.
+func TestExistingTopicsHearTheirRegion(t *testing.T) {
+	pager := "arn:aws:sns:ap-northeast-1:" + account + ":pager"
+	globalPager := "arn:aws:sns:us-east-1:" + account + ":pager"
+	spec := obsspec.Default()
+	spec.AlarmTopicArns = []string{pager, globalPager}
+	m, _ := run(t, args(spec))
+	for _, a := range m.ByType(typeAlarm) {
+		stack, extra := "arn:aws:sns:ap-northeast-1:"+account+":tastylog-dev-alerts", pager
+		if region(m, a) == "us-east-1" {
+			stack, extra = "arn:aws:sns:us-east-1:"+account+":tastylog-dev-global-alerts", globalPager
+		}
+		assert.Equal(t, []string{stack, extra}, a.Strings("alarmActions"), a.Name)
+		assert.Equal(t, []string{stack, extra}, a.Strings("okActions"), a.Name)
+	}
+	for _, r := range m.ByType(typeRule) {
+		assert.Equal(t, pager, m.One(t, typeTarget, r.Name+"-to-topic-1").Str("arn"))
+	}
+	assert.Len(t, m.ByType(typeTarget), 4, "two rules, two targets each")
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,7 +50,10 @@ type Thresholds struct {
 type Spec struct {
 	// AlarmEmails receive every alarm and event notification (each must confirm the subscription).
 	AlarmEmails []string
-	Thresholds  Thresholds
+	// AlarmTopicArns are existing SNS topics (a pager or chat integration) that also receive the alarms
+	// and events of their region: those in the app region the app's, those in us-east-1 CloudFront's.
+	AlarmTopicArns []string
+	Thresholds     Thresholds
 	// CloudTrail creates a multi-region trail; turn it off where an organization trail already records.
 	CloudTrail bool
 	// FlowLogs is one of FlowLogDestinations; FlowLogTraffic one of FlowLogTrafficTypes.
@@ -60,7 +64,8 @@ type Spec struct {
 // Default alerts nobody until emails are configured, and records the trail and rejected traffic.
 func Default() Spec {
 	return Spec{
-		AlarmEmails: []string{},
+		AlarmEmails:    []string{},
+		AlarmTopicArns: []string{},
 		Thresholds: Thresholds{
 			Alb5xx:                   10,
 			Target5xx:                10,
@@ -81,8 +86,45 @@ func Default() Spec {
 // FlowLogsToBucket reports whether the flow logs go to the logs bucket, which must then admit them.
 func (s Spec) FlowLogsToBucket() bool { return s.FlowLogs == FlowLogsS3 }
 
-// Validate checks the spec; keys in errors are stack-config keys with keyPrefix in front.
-func (s Spec) Validate(keyPrefix string) error {
+// topicArnPattern is an SNS standard topic ARN; the first group is its region.
+var topicArnPattern = regexp.MustCompile(`^arn:aws:sns:([a-z0-9-]+):[0-9]{12}:[A-Za-z0-9_-]{1,256}$`)
+
+// GlobalRegion is where CloudFront publishes its metrics, so where its alarms and their topic live.
+const GlobalRegion = "us-east-1"
+
+// TopicsIn returns the AlarmTopicArns in region.
+func (s Spec) TopicsIn(region string) []string {
+	var out []string
+	for _, arn := range s.AlarmTopicArns {
+		if m := topicArnPattern.FindStringSubmatch(arn); m != nil && m[1] == region {
+			out = append(out, arn)
+		}
+	}
+	return out
+}
+
+// CheckSomeoneListens reports a production stack whose alarms reach nobody: no email, and no existing
+// topic in the app region or in us-east-1 (CloudFront's alarms). Alarms nobody hears are no alarms.
+func (s Spec) CheckSomeoneListens(keyPrefix, region string, production bool) error {
+	if !production || len(s.AlarmEmails) > 0 {
+		return nil
+	}
+	var missing []string
+	for _, r := range slices.Compact([]string{region, GlobalRegion}) {
+		if len(s.TopicsIn(r)) == 0 {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return configerr.New(keyPrefix+"alarmEmails", "[]",
+		"is empty and %salarmTopicArns has no topic in %s, so nobody hears this production stack's alarms (%sproduction is true); add an on-call address, or existing SNS topics in %s and %s",
+		keyPrefix, strings.Join(missing, " or "), keyPrefix, region, GlobalRegion)
+}
+
+// Validate checks the spec for the app region; keys in errors are stack-config keys with keyPrefix in front.
+func (s Spec) Validate(keyPrefix, region string) error {
 	var errs []error
 	fail := func(key, value, format string, args ...any) {
 		errs = append(errs, configerr.New(keyPrefix+key, value, format, args...))
@@ -95,6 +137,18 @@ func (s Spec) Validate(keyPrefix string) error {
 			fail(key, e, "is not an email address such as ops@example.com")
 		case slices.Index(s.AlarmEmails, e) != i:
 			fail(key, e, "is listed twice")
+		}
+	}
+	for i, arn := range s.AlarmTopicArns {
+		key := fmt.Sprintf("alarmTopicArns[%d]", i)
+		m := topicArnPattern.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			fail(key, arn, "is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; FIFO topics cannot receive alarms)")
+		case m[1] != region && m[1] != GlobalRegion:
+			fail(key, arn, "is in %s; an alarm notifies topics of its own region only, %s (the app's alarms) or %s (CloudFront's)", m[1], region, GlobalRegion)
+		case slices.Index(s.AlarmTopicArns, arn) != i:
+			fail(key, arn, "is listed twice")
 		}
 	}
 	t := s.Thresholds

@@ -8,10 +8,16 @@ import (
 func TestDefaultIsValid(t *testing.T) {
 	s := Default()
 	s.AlarmEmails = []string{"ops@example.com", "oncall+tastylog@example.co.jp"}
-	if err := s.Validate("tastylog:"); err != nil {
+	s.AlarmTopicArns = []string{appTopic, globalTopic}
+	if err := s.Validate("tastylog:", "ap-northeast-1"); err != nil {
 		t.Fatalf("Validate() = %v", err)
 	}
 }
+
+const (
+	appTopic    = "arn:aws:sns:ap-northeast-1:123456789012:pager"
+	globalTopic = "arn:aws:sns:us-east-1:123456789012:pager"
+)
 
 func TestValidateRejects(t *testing.T) {
 	cases := []struct {
@@ -27,6 +33,11 @@ func TestValidateRejects(t *testing.T) {
 			`tastylog:alarmEmails[0]: "ops@localhost" is not an email address`},
 		{"EmailTwice", func(s *Spec) { s.AlarmEmails = []string{"a@example.com", "a@example.com"} },
 			`tastylog:alarmEmails[1]: "a@example.com" is listed twice`},
+		{"TopicMalformed", func(s *Spec) { s.AlarmTopicArns = []string{"arn:aws:sns:ap-northeast-1:123456789012:pager.fifo"} },
+			`tastylog:alarmTopicArns[0]: "arn:aws:sns:ap-northeast-1:123456789012:pager.fifo" is not an SNS topic ARN`},
+		{"TopicElsewhere", func(s *Spec) { s.AlarmTopicArns = []string{"arn:aws:sns:eu-west-1:123456789012:pager"} },
+			`tastylog:alarmTopicArns[0]: "arn:aws:sns:eu-west-1:123456789012:pager" is in eu-west-1; an alarm notifies topics of its own region only, ap-northeast-1 (the app's alarms) or us-east-1 (CloudFront's)`},
+		{"TopicTwice", func(s *Spec) { s.AlarmTopicArns = []string{appTopic, appTopic} }, `tastylog:alarmTopicArns[1]: "` + appTopic + `" is listed twice`},
 		{"CpuOver100", func(s *Spec) { s.Thresholds.AppCpuPercent = 120 },
 			`tastylog:alarmAppCpuPercent: "120" is outside 1-100 percent`},
 		{"DbCpuZero", func(s *Spec) { s.Thresholds.DbCpuPercent = 0 }, `tastylog:alarmDbCpuPercent: "0" is outside 1-100 percent`},
@@ -40,7 +51,7 @@ func TestValidateRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := Default()
 			tc.mutate(&s)
-			err := s.Validate("tastylog:")
+			err := s.Validate("tastylog:", "ap-northeast-1")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Validate() = %v\nwant it to contain %q", err, tc.want)
 			}
@@ -56,5 +67,40 @@ func TestCheckStorage(t *testing.T) {
 	s.Thresholds.DbFreeStorageGiB = 100
 	if err := s.CheckStorage("tastylog:", 100); err == nil || !strings.Contains(err.Error(), "the alarm would never clear") {
 		t.Errorf("CheckStorage() = %v, want the never-clears error", err)
+	}
+}
+
+func TestCheckSomeoneListens(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		emails     []string
+		topics     []string
+		region     string
+		production bool
+		want       string // "" passes
+	}{
+		{"DevNeedsNobody", nil, nil, "ap-northeast-1", false, ""},
+		{"ProdWithAnEmail", []string{"ops@example.com"}, nil, "ap-northeast-1", true, ""},
+		{"ProdWithTopicsInBothRegions", nil, []string{appTopic, globalTopic}, "ap-northeast-1", true, ""},
+		{"ProdInUsEast1WithOneTopic", nil, []string{globalTopic}, "us-east-1", true, ""},
+		{"ProdWithNobody", nil, nil, "ap-northeast-1", true,
+			`tastylog:alarmEmails: "[]" is empty and tastylog:alarmTopicArns has no topic in ap-northeast-1 or us-east-1, so nobody hears this production stack's alarms`},
+		{"ProdWithoutAGlobalTopic", nil, []string{appTopic}, "ap-northeast-1", true,
+			`has no topic in us-east-1, so nobody hears`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Default()
+			s.AlarmEmails, s.AlarmTopicArns = tc.emails, tc.topics
+			err := s.CheckSomeoneListens("tastylog:", tc.region, tc.production)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("CheckSomeoneListens() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("CheckSomeoneListens() = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
 	}
 }

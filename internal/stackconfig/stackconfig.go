@@ -113,6 +113,7 @@ func bindings(c *Config) []binding {
 		integer("appRequestsPerTarget", &e.RequestsPerTarget),
 
 		list("alarmEmails", &o.AlarmEmails),
+		list("alarmTopicArns", &o.AlarmTopicArns),
 		integer("alarmAlb5xx", &th.Alb5xx),
 		integer("alarmTarget5xx", &th.Target5xx),
 		integer("alarmResponseTimeP95Ms", &th.ResponseTimeP95Ms),
@@ -229,7 +230,8 @@ func (c *Config) validate(ns string) error {
 		c.Data.Validate(ns),
 		c.Compute.Validate(ns, c.Network.AdminCidrs),
 		c.Edge.Validate(ns, c.Region(), c.Env),
-		c.Observability.Validate(ns),
+		c.Observability.Validate(ns, c.Region()),
+		c.Observability.CheckSomeoneListens(ns, c.Region(), c.Data.Production),
 		c.Observability.CheckStorage(ns, c.Data.Database.MaxAllocatedStorage),
 	}
 	if c.Data.Production && c.Compute.MinSize < 2 {

@@ -1,6 +1,7 @@
 package stackconfig
 
 import (
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -22,7 +23,19 @@ const (
 const testKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5bG9nLXRlc3Qta2V5LW5vdC1yZWFs ops@example"
 
 // load runs Load and returns its report as an error, nil when there is no problem.
+// load loads values, with someone to alert unless the test says who: a production stack (the default)
+// refuses to alert nobody, and that rule has tests of its own.
 func load(project, stack string, values map[string]string) (*Config, error) {
+	ns := project + ":"
+	_, emails := values[ns+"alarmEmails"]
+	_, topics := values[ns+"alarmTopicArns"]
+	if !emails && !topics {
+		values = maps.Clone(values)
+		if values == nil {
+			values = map[string]string{}
+		}
+		values[ns+"alarmEmails"] = `["oncall@example.com"]`
+	}
 	cfg, report := Load(project, stack, values)
 	return cfg, report.Err()
 }
@@ -160,7 +173,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			PriceClass: "PriceClass_200", AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
 		},
 		Observability: obsspec.Spec{
-			AlarmEmails: []string{"ops@example.com"},
+			AlarmEmails: []string{"ops@example.com"}, AlarmTopicArns: []string{},
 			Thresholds: obsspec.Thresholds{Alb5xx: 5, Target5xx: 6, ResponseTimeP95Ms: 800, AppCpuPercent: 70, DbCpuPercent: 75,
 				DbFreeStorageGiB: 10, DbFreeableMemoryMiB: 256, DbConnections: 50, CloudFront5xxRatePercent: 2},
 			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL",
@@ -330,3 +343,19 @@ func TestKeyOrderFollowsPulumiYaml(t *testing.T) {
 }
 
 var declaredKey = regexp.MustCompile(`^  ([A-Za-z0-9:-]+):\s*$`)
+
+// A production stack (the default) must alert someone; a disposable one may not.
+func TestProductionMustAlertSomeone(t *testing.T) {
+	_, report := Load("tastylog", "prod", map[string]string{})
+	if err := report.Err(); err == nil || !strings.Contains(err.Error(), `tastylog:alarmEmails: "[]" is empty and tastylog:alarmTopicArns has no topic`) {
+		t.Errorf("Load() error = %v, want the nobody-listens error", err)
+	}
+	_, report = Load("tastylog", "prod", map[string]string{"tastylog:alarmTopicArns": `["arn:aws:sns:ap-northeast-1:123456789012:pager","arn:aws:sns:us-east-1:123456789012:pager"]`})
+	if err := report.Err(); err != nil {
+		t.Errorf("Load() with topics in both regions = %v", err)
+	}
+	_, report = Load("tastylog", "dev", map[string]string{"tastylog:production": "false", "tastylog:dbDeletionProtection": "false"})
+	if err := report.Err(); err != nil {
+		t.Errorf("Load() of a disposable stack = %v", err)
+	}
+}

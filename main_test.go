@@ -700,7 +700,7 @@ var everyOption = map[string]string{
 	"tastylog:domain": "example.com", "tastylog:createHostedZone": "true", "tastylog:dbReadReplica": "true",
 	"tastylog:flowLogs": "s3", "tastylog:alarmEmails": `["ops@example.com","oncall@example.com"]`,
 	"tastylog:alarmTopicArns": `["arn:aws:sns:ap-northeast-1:123456789012:pager","arn:aws:sns:us-east-1:123456789012:pager"]`,
-	"tastylog:adminCidrs": `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
+	"tastylog:adminCidrs":     `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 }
 
 // BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every

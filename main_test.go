@@ -241,7 +241,7 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	}
 	path := "/tastylog/" + stack + "/app/"
 	assert.Equal(t, map[string]string{
-		path + "MYSQL_HOST": "String", path + "MYSQL_PORT": "String", path + "MYSQL_DATABASE": "String",
+		path + "MYSQL_HOST": "String", path + "MYSQL_PORT": "String", path + "MYSQL_DATABASE": "String", path + "MYSQL_SSL": "String",
 		path + "MYSQL_USERNAME": "SecureString", path + "MYSQL_PASSWORD": "SecureString", path + "SESSION_SECRET": "SecureString",
 	}, types, "the Parameter Store contract")
 	for _, role := range []string{"static", "deploy"} {

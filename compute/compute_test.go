@@ -290,7 +290,7 @@ func TestUserData(t *testing.T) {
 		`aws s3 cp "s3://$DEPLOY_BUCKET/latest" -`,
 		"tastylog-app-*.tar.gz)",
 		`aws ssm get-parameters-by-path --path "$PARAM_PATH" --with-decryption`,
-		"required=(MYSQL_HOST MYSQL_PORT MYSQL_DATABASE MYSQL_USERNAME MYSQL_PASSWORD SESSION_SECRET )",
+		"required=(MYSQL_HOST MYSQL_PORT MYSQL_DATABASE MYSQL_SSL MYSQL_USERNAME MYSQL_PASSWORD SESSION_SECRET )",
 		"useradd --system",
 		"User=tastylog",
 		"Restart=on-failure",

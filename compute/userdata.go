@@ -27,7 +27,7 @@ const (
 )
 
 // RequiredParameters are the settings the app cannot start without; the server waits for all of them.
-var RequiredParameters = []string{"MYSQL_HOST", "MYSQL_PORT", "MYSQL_DATABASE", "MYSQL_USERNAME", "MYSQL_PASSWORD", "SESSION_SECRET"}
+var RequiredParameters = []string{"MYSQL_HOST", "MYSQL_PORT", "MYSQL_DATABASE", "MYSQL_SSL", "MYSQL_USERNAME", "MYSQL_PASSWORD", "SESSION_SECRET"}
 
 // userDataInput is everything the bootstrap script is rendered from. None of it is secret.
 type userDataInput struct {

@@ -42,6 +42,7 @@ case "$1 $2" in
     printf '/tastylog/dev/app/MYSQL_HOST\tdb.example.internal\n'
     printf '/tastylog/dev/app/MYSQL_PORT\t3306\n'
     printf '/tastylog/dev/app/MYSQL_DATABASE\ttastylog\n'
+    printf '/tastylog/dev/app/MYSQL_SSL\tAmazon RDS\n'
     printf '/tastylog/dev/app/MYSQL_USERNAME\tadmin\n'
     printf '/tastylog/dev/app/MYSQL_PASSWORD\tS3cretPassw0rd\n'
     [ "$n" -ge 1 ] && printf '/tastylog/dev/app/SESSION_SECRET\tsessionsecret\n'
@@ -125,7 +126,7 @@ func TestBootstrapRuns(t *testing.T) {
 	env, err := os.ReadFile(filepath.Join(root, "etc", "env"))
 	require.NoError(t, err)
 	assert.Equal(t, strings.Join([]string{
-		"MYSQL_HOST=db.example.internal", "MYSQL_PORT=3306", "MYSQL_DATABASE=tastylog", "MYSQL_USERNAME=admin",
+		"MYSQL_HOST=db.example.internal", "MYSQL_PORT=3306", "MYSQL_DATABASE=tastylog", "MYSQL_SSL=Amazon RDS", "MYSQL_USERNAME=admin",
 		"MYSQL_PASSWORD=S3cretPassw0rd", "SESSION_SECRET=sessionsecret", "PORT=3000",
 	}, "\n")+"\n", string(env))
 	info, err := os.Stat(filepath.Join(root, "etc", "env"))

@@ -104,7 +104,8 @@ func TestDatabase(t *testing.T) {
 			assert.True(t, db.Bool("autoMinorVersionUpgrade"))
 			assert.Equal(t, d.InstanceClass, db.Str("instanceClass"))
 			assert.Equal(t, "tastylog", db.Str("dbName"))
-			assert.Equal(t, "admin", db.Str("username"))
+			assert.Equal(t, "tastylog_admin", db.Str("username"), "not the engine default admin")
+			assert.Equal(t, "rds-ca-rsa2048-g1", db.Str("caCertIdentifier"))
 			assert.Equal(t, 3306, db.Int("port"))
 			assert.Equal(t, "04:00-05:00", db.Str("backupWindow"))
 			assert.Equal(t, "Mon:05:00-Mon:08:00", db.Str("maintenanceWindow"))
@@ -151,6 +152,7 @@ func TestDatabase(t *testing.T) {
 			}
 			assert.Equal(t, "utf8mb4", params["character_set_database"])
 			assert.Equal(t, "utf8mb4", params["character_set_server"])
+			assert.Equal(t, "1", params["require_secure_transport"], "the server refuses clients without TLS")
 			if d.ExportsLog("slowquery") {
 				assert.Equal(t, "1", params["slow_query_log"], "exporting the slow query log needs it switched on")
 				assert.Equal(t, "FILE", params["log_output"])
@@ -161,6 +163,17 @@ func TestDatabase(t *testing.T) {
 			assert.Equal(t, "mysql", og.Str("engineName"))
 			assert.Equal(t, "8.0", og.Str("majorEngineVersion"))
 			assert.Equal(t, og.Name+testkit.AutonameSuffix, db.Str("optionGroupName"))
+			if d.ExportsLog("audit") {
+				assert.Equal(t, []map[string]any{{
+					"optionName": "MARIADB_AUDIT_PLUGIN",
+					"optionSettings": []any{
+						map[string]any{"name": "SERVER_AUDIT_EVENTS", "value": "CONNECT,QUERY_DDL,QUERY_DCL"},
+						map[string]any{"name": "SERVER_AUDIT_EXCL_USERS", "value": "rdsadmin"},
+					},
+				}}, og.Objects("options"), "connections, schema and privilege changes; not every statement")
+			} else {
+				assert.Empty(t, og.Objects("options"))
+			}
 		})
 	}
 }
@@ -201,7 +214,8 @@ func TestParameterStoreContract(t *testing.T) {
 		{"/tastylog/dev/app/MYSQL_HOST", "String", host},
 		{"/tastylog/dev/app/MYSQL_PORT", "String", "3306"},
 		{"/tastylog/dev/app/MYSQL_DATABASE", "String", "tastylog"},
-		{"/tastylog/dev/app/MYSQL_USERNAME", "SecureString", "admin"},
+		{"/tastylog/dev/app/MYSQL_SSL", "String", "Amazon RDS"},
+		{"/tastylog/dev/app/MYSQL_USERNAME", "SecureString", "tastylog_admin"},
 		{"/tastylog/dev/app/MYSQL_PASSWORD", "SecureString", "mock-secret-tastylog-dev-mysql-master-password"},
 		{"/tastylog/dev/app/SESSION_SECRET", "SecureString", "mock-secret-tastylog-dev-session-secret"},
 	}

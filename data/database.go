@@ -17,14 +17,24 @@ const (
 	// enhancedMonitoringPolicy is AWS's managed policy for the RDS monitoring agent: it can only write
 	// the RDSOSMetrics log group.
 	enhancedMonitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+	// caCertificate is the RDS certificate authority the server certificate is signed by: RSA 2048, valid
+	// to 2061 (RDS's default for new instances; named so a change of default does not rotate it unasked).
+	caCertificate = "rds-ca-rsa2048-g1"
+	// auditPlugin is the option that records connections and schema and privilege changes when the audit
+	// log is exported. Not every statement (QUERY, QUERY_DML): that would copy the workload into the logs.
+	auditPlugin      = "MARIADB_AUDIT_PLUGIN"
+	auditEvents      = "CONNECT,QUERY_DDL,QUERY_DCL"
+	auditExcludeUser = "rdsadmin" // RDS's own housekeeping
 )
 
-// parameters returns the parameter-group settings: the course's utf8mb4 character set, and the logs that
-// must be switched on and written to files for RDS to publish them.
+// parameters returns the parameter-group settings: the course's utf8mb4 character set, TLS required of
+// every client (require_secure_transport), and the logs that must be switched on and written to files for
+// RDS to publish them.
 func parameters(db dataspec.Database) rds.ParameterGroupParameterArray {
 	p := rds.ParameterGroupParameterArray{
 		rds.ParameterGroupParameterArgs{Name: pulumi.String("character_set_database"), Value: pulumi.String("utf8mb4")},
 		rds.ParameterGroupParameterArgs{Name: pulumi.String("character_set_server"), Value: pulumi.String("utf8mb4")},
+		rds.ParameterGroupParameterArgs{Name: pulumi.String("require_secure_transport"), Value: pulumi.String("1")},
 	}
 	if db.ExportsLog("slowquery") {
 		p = append(p,
@@ -39,6 +49,23 @@ func parameters(db dataspec.Database) rds.ParameterGroupParameterArray {
 		p = append(p, rds.ParameterGroupParameterArgs{Name: pulumi.String("log_output"), Value: pulumi.String("FILE")})
 	}
 	return p
+}
+
+// options returns the option-group options: the MariaDB Audit Plugin when the audit log is exported.
+func options(db dataspec.Database) rds.OptionGroupOptionArray {
+	if !db.ExportsLog("audit") {
+		return nil
+	}
+	setting := func(name, value string) rds.OptionGroupOptionOptionSettingInput {
+		return rds.OptionGroupOptionOptionSettingArgs{Name: pulumi.String(name), Value: pulumi.String(value)}
+	}
+	return rds.OptionGroupOptionArray{rds.OptionGroupOptionArgs{
+		OptionName: pulumi.String(auditPlugin),
+		OptionSettings: rds.OptionGroupOptionOptionSettingArray{
+			setting("SERVER_AUDIT_EVENTS", auditEvents),
+			setting("SERVER_AUDIT_EXCL_USERS", auditExcludeUser),
+		},
+	}}
 }
 
 // buildDatabase creates the subnet, parameter and option groups, the master password, the monitoring
@@ -68,6 +95,7 @@ func (b *builder) buildDatabase() error {
 		EngineName:             pulumi.String("mysql"),
 		MajorEngineVersion:     pulumi.String(db.EngineVersion),
 		OptionGroupDescription: pulumi.String("tastylog MySQL " + db.EngineVersion),
+		Options:                options(db),
 		Tags:                   layer.NameTags(base + "-optiongroup"),
 	}, b.opts...)
 	if err != nil {
@@ -148,6 +176,7 @@ func (b *builder) instanceArgs(name string, paramGroup *rds.ParameterGroup, moni
 		StorageType:                pulumi.String("gp3"),
 		MaxAllocatedStorage:        pulumi.Int(db.MaxAllocatedStorage),
 		StorageEncrypted:           pulumi.Bool(true),
+		CaCertIdentifier:           pulumi.String(caCertificate),
 		AutoMinorVersionUpgrade:    pulumi.Bool(true),
 		MaintenanceWindow:          pulumi.String(db.MaintenanceWindow),
 		CopyTagsToSnapshot:         pulumi.Bool(true),

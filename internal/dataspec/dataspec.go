@@ -18,9 +18,17 @@ var engineFamilies = map[string]string{
 // EngineVersions lists the supported major versions, oldest first.
 var EngineVersions = []string{"8.0", "8.4"}
 
-// LogExports lists the MySQL logs RDS can publish to CloudWatch Logs that this stack configures.
-// ("audit" would also need the MariaDB audit plugin in the option group; it is not offered here.)
-var LogExports = []string{"error", "general", "slowquery"}
+// LogExports lists the MySQL logs RDS can publish to CloudWatch Logs that this stack configures. "audit"
+// installs the MariaDB Audit Plugin through the option group.
+var LogExports = []string{"audit", "error", "general", "slowquery"}
+
+// AuditEngineVersions are the major versions RDS offers the MariaDB Audit Plugin for (Amazon RDS User
+// Guide, "MariaDB Audit Plugin support for MySQL": MySQL 8.0.28 and higher 8.0 versions; AWS upgrades the
+// minor version, and every 8.0 minor it still offers is later).
+var AuditEngineVersions = []string{"8.0"}
+
+// DefaultUsername is the engine's own master user name (the seed's), the first one an attacker tries.
+const DefaultUsername = "admin"
 
 // MonitoringIntervals are the enhanced-monitoring intervals RDS accepts, in seconds; 0 turns it off.
 var MonitoringIntervals = []int{0, 1, 5, 10, 15, 30, 60}
@@ -47,7 +55,8 @@ type Database struct {
 	EngineVersion string
 	// InstanceClass is an RDS class offered for MySQL, e.g. db.t4g.micro.
 	InstanceClass string
-	// Name and Username are the database created at launch and the master user (seed: tastylog, admin).
+	// Name and Username are the database created at launch and the master user (seed: tastylog, admin;
+	// the engine default admin is refused).
 	Name     string
 	Username string
 	// AllocatedStorage is the initial gp3 size in GiB; MaxAllocatedStorage the storage-autoscaling ceiling.
@@ -90,7 +99,7 @@ func Default() Spec {
 			EngineVersion:       "8.0",
 			InstanceClass:       "db.t4g.medium",
 			Name:                "tastylog",
-			Username:            "admin",
+			Username:            "tastylog_admin",
 			AllocatedStorage:    20,
 			MaxAllocatedStorage: 100,
 			MultiAz:             true,
@@ -101,7 +110,7 @@ func Default() Spec {
 			MaintenanceWindow:   "Mon:05:00-Mon:08:00",
 			PerformanceInsights: true,
 			MonitoringInterval:  60,
-			LogExports:          []string{"error", "slowquery"},
+			LogExports:          []string{"audit", "error", "slowquery"},
 			ReadReplica:         false,
 		},
 		LogsExpirationDays:  90,

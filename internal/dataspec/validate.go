@@ -67,6 +67,10 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.backups(s)
 	v.windows(d.BackupWindow, d.MaintenanceWindow)
 	v.monitoring(d.MonitoringInterval, d.LogExports)
+	if d.ExportsLog("audit") && !slices.Contains(AuditEngineVersions, d.EngineVersion) && slices.Contains(EngineVersions, d.EngineVersion) {
+		v.fail("dbLogExports", fmt.Sprint(d.LogExports), "asks for the audit log, but RDS offers the MariaDB Audit Plugin for MySQL %s only, not %s; drop \"audit\" or set %sdbEngineVersion to %s",
+			strings.Join(AuditEngineVersions, ", "), d.EngineVersion, v.prefix, AuditEngineVersions[len(AuditEngineVersions)-1])
+	}
 	if s.LogsExpirationDays < 1 {
 		v.fail("logsExpirationDays", strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
 	}
@@ -120,8 +124,11 @@ func (v *validator) identifiers(name, username string) {
 	if !namePattern.MatchString(name) {
 		v.fail("dbName", name, "is not a MySQL database name RDS accepts; use 1-64 letters, digits or underscores, starting with a letter")
 	}
-	if !usernamePattern.MatchString(username) || slices.Contains(reservedUsers, strings.ToLower(username)) {
+	switch {
+	case !usernamePattern.MatchString(username) || slices.Contains(reservedUsers, strings.ToLower(username)):
 		v.fail("dbUsername", username, "is not a master user name RDS accepts; use 1-16 letters, digits or underscores, starting with a letter, not a reserved name (%s)", strings.Join(reservedUsers, ", "))
+	case strings.EqualFold(username, DefaultUsername):
+		v.fail("dbUsername", username, "is the engine's default master user name, the first one a password-guessing attack tries (Security Hub RDS.25); choose another, such as tastylog_admin")
 	}
 }
 

@@ -89,6 +89,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Region:                         cfg.Region(),
 		Production:                     cfg.Data.Production,
 		UsEast1:                        providers.usEast1,
+		LogRetentionDays:               cfg.Compute.LogRetentionDays,
 		AlbLogPrefix:                   data.AlbLogPrefix,
 		CloudFrontLogPrefix:            data.CloudFrontLogPrefix,
 		SubnetIds:                      net.PrivateSubnetIds,

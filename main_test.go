@@ -204,6 +204,7 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 		region := m.ProviderOf(r).Str("region")
 		usEast1 := strings.Contains(r.Name, "-cloudfront-cert") && r.Type != typeRecord ||
 			strings.Contains(r.Name, "-cloudfront-log-") || strings.Contains(r.Name, "-global-alerts") ||
+			strings.Contains(r.Name, "-web-acl") ||
 			strings.HasSuffix(r.Name, "-cloudfront-5xx-rate")
 		if usEast1 {
 			assert.Equal(t, "us-east-1", region, "%s %s must live in us-east-1", r.Type, r.Name)
@@ -374,6 +375,9 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	}
 	assert.Equal(t, false, monitoring(dev, "dev"), "dev keeps the free 5-minute EC2 metrics")
 	assert.Equal(t, true, monitoring(prod, "prod"), "prod's servers report every minute")
+	assert.Empty(t, dev.ByType("aws:wafv2/webAcl:WebAcl"), "dev runs without a web ACL")
+	prodACL := prod.One(t, "aws:wafv2/webAcl:WebAcl", "tastylog-prod-web-acl")
+	assert.Contains(t, prod.One(t, typeDistribution, "tastylog-prod-cdn").Str("webAclId"), prodACL.Name, "prod's distribution is behind its WAF")
 	assert.NotEmpty(t, prod.ByType("aws:sns/topicSubscription:TopicSubscription"), "someone hears prod's alarms")
 	for _, b := range prod.ByType(typeBucket) {
 		assert.False(t, b.Bool("forceDestroy"), b.Name)

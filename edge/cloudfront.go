@@ -77,10 +77,6 @@ func (b *builder) buildDistribution() error {
 		}},
 	}
 
-	var webACL pulumi.StringPtrInput
-	if b.args.WebAclArn != "" {
-		webACL = pulumi.String(b.args.WebAclArn)
-	}
 	name := b.name + "-cdn"
 	b.distribution, err = cloudfront.NewDistribution(b.ctx, name, &cloudfront.DistributionArgs{
 		Enabled:       pulumi.Bool(true),
@@ -89,7 +85,7 @@ func (b *builder) buildDistribution() error {
 		HttpVersion:   pulumi.String("http2and3"),
 		IsIpv6Enabled: pulumi.Bool(true),
 		PriceClass:    pulumi.String(b.args.PriceClass),
-		WebAclId:      webACL,
+		WebAclId:      b.webAclArn,
 		// A production up waits until every edge location serves the new configuration, so its end means
 		// users see it. Elsewhere the up goes on while CloudFront deploys (5-10 minutes): nothing in the
 		// stack needs the deployment finished, and the alias records need only the domain name.

@@ -37,6 +37,8 @@ type Args struct {
 	// UsEast1 is the provider for what AWS requires in us-east-1: CloudFront's certificate and its log
 	// delivery. Everything else uses the provider the component inherits.
 	UsEast1 *aws.Provider
+	// LogRetentionDays is the retention of the web ACL's log group.
+	LogRetentionDays int
 	// AlbLogPrefix is the logs bucket prefix the bucket policy admits the load balancer to.
 	AlbLogPrefix string
 	// CloudFrontLogPrefix is the logs bucket prefix the bucket policy admits CloudFront's delivery to.
@@ -86,6 +88,7 @@ type builder struct {
 	vpcOrigin    *cloudfront.VpcOrigin
 	forward      *lb.ListenerRule
 	distribution *cloudfront.Distribution
+	webAclArn    pulumi.StringPtrInput
 }
 
 func (a *Args) validate() error {
@@ -100,6 +103,9 @@ func (a *Args) validate() error {
 		if f.value == "" {
 			errs = append(errs, fmt.Errorf("%s is required", f.name))
 		}
+	}
+	if a.Waf && a.LogRetentionDays < 1 {
+		errs = append(errs, errors.New("LogRetentionDays is required with a web ACL"))
 	}
 	if a.UsEast1 == nil {
 		errs = append(errs, errors.New("UsEast1 provider is required"))
@@ -132,6 +138,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		layer.Step{What: "origin secret", Run: b.buildOriginSecret},
 		layer.Step{What: "load balancer", Run: b.buildLoadBalancer},
 		layer.Step{What: "vpc origin", Run: b.buildVpcOrigin},
+		layer.Step{What: "web acl", Run: b.buildWebAcl},
 		layer.Step{What: "cloudfront", Run: b.buildDistribution},
 		layer.Step{What: "static bucket policy", Run: b.buildStaticBucketPolicy},
 		layer.Step{What: "cloudfront logs", Run: b.buildLogDelivery},

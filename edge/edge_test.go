@@ -25,6 +25,9 @@ const (
 	typeDistribution = "aws:cloudfront/distribution:Distribution"
 	typeOAC          = "aws:cloudfront/originAccessControl:OriginAccessControl"
 	typeVpcOrigin    = "aws:cloudfront/vpcOrigin:VpcOrigin"
+	typeWebAcl       = "aws:wafv2/webAcl:WebAcl"
+	typeWafLogging   = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+	typeLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
 	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLogSource    = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 	typeLogDest      = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
@@ -40,7 +43,7 @@ const (
 
 func noDomain() edgespec.Spec {
 	s := edgespec.Default()
-	s.PriceClass, s.AlbDeletionProtection = "PriceClass_200", false
+	s.PriceClass, s.AlbDeletionProtection, s.Waf = "PriceClass_200", false, false
 	return s
 }
 
@@ -57,6 +60,7 @@ func args(spec edgespec.Spec) *Args {
 		AccountId:                      account,
 		Region:                         "ap-northeast-1",
 		Production:                     spec.AlbDeletionProtection,
+		LogRetentionDays:               30,
 		AlbLogPrefix:                   "alb",
 		CloudFrontLogPrefix:            "cloudfront",
 		SubnetIds:                      pulumi.ToStringArray([]string{"subnet-private-1a", "subnet-private-1c"}),
@@ -94,6 +98,9 @@ func TestProvidersByRegion(t *testing.T) {
 		typeLogSource + " tastylog-dev-cloudfront-log-source":       true,
 		typeLogDest + " tastylog-dev-cloudfront-log-destination":    true,
 		typeLogDelivery + " tastylog-dev-cloudfront-log-delivery":   true,
+		typeWebAcl + " tastylog-dev-web-acl":                        true,
+		typeLogGroup + " tastylog-dev-web-acl-logs":                 true,
+		typeWafLogging + " tastylog-dev-web-acl-logging":            true,
 	}
 	for name, spec := range map[string]edgespec.Spec{"WithDomain": withDomain(), "NoDomain": noDomain()} {
 		t.Run(name, func(t *testing.T) {
@@ -418,4 +425,51 @@ func TestDeploymentWaitOnlyInProduction(t *testing.T) {
 		cdn := m.One(t, "aws:cloudfront/distribution:Distribution", "tastylog-dev-cdn")
 		assert.Equal(t, production, cdn.Bool("waitForDeployment"), "production %v", production)
 	}
+}
+
+// With waf on, the distribution gets the stack's own web ACL in us-east-1: the managed rule groups, a
+// per-IP rate limit from config, logs to an aws-waf-logs- group; with an existing ACL's ARN, that one.
+func TestWebAcl(t *testing.T) {
+	t.Run("Own", func(t *testing.T) {
+		spec := withDomain()
+		spec.WafRateLimit = 1500
+		m, _ := run(t, args(spec))
+		acl := m.One(t, typeWebAcl, "tastylog-dev-web-acl")
+		assert.Equal(t, "us-east-1", providerRegion(t, m, acl), "CLOUDFRONT scope lives in us-east-1")
+		assert.Equal(t, "CLOUDFRONT", acl.Str("scope"))
+		assert.Equal(t, map[string]any{"allow": map[string]any{}}, acl.Input("defaultAction"))
+		rules := acl.Objects("rules")
+		require.Len(t, rules, 4)
+		for i, group := range []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} {
+			assert.Equal(t, float64(i), rules[i]["priority"])
+			managed := rules[i]["statement"].(map[string]any)["managedRuleGroupStatement"].(map[string]any)
+			assert.Equal(t, map[string]any{"vendorName": "AWS", "name": group}, managed)
+			assert.Equal(t, map[string]any{"none": map[string]any{}}, rules[i]["overrideAction"], "the group's own actions block")
+		}
+		rate := rules[3]["statement"].(map[string]any)["rateBasedStatement"].(map[string]any)
+		assert.Equal(t, map[string]any{"limit": float64(1500), "aggregateKeyType": "IP"}, rate)
+		assert.Equal(t, map[string]any{"block": map[string]any{}}, rules[3]["action"])
+
+		group := m.One(t, typeLogGroup, "tastylog-dev-web-acl-logs")
+		assert.Equal(t, "aws-waf-logs-tastylog-dev", group.Str("name"), "AWS WAF delivers only to aws-waf-logs-* groups")
+		assert.Equal(t, 30, group.Int("retentionInDays"))
+		logging := m.One(t, typeWafLogging, "tastylog-dev-web-acl-logging")
+		assert.Contains(t, logging.Str("resourceArn"), "tastylog-dev-web-acl")
+		assert.Len(t, logging.Strings("logDestinationConfigs"), 1)
+
+		d := m.One(t, typeDistribution, "tastylog-dev-cdn")
+		assert.Equal(t, logging.Str("resourceArn"), d.Str("webAclId"), "the distribution uses the stack's ACL")
+	})
+	t.Run("Existing", func(t *testing.T) {
+		spec := noDomain()
+		spec.WebAclArn = "arn:aws:wafv2:us-east-1:" + account + ":global/webacl/central/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+		m, _ := run(t, args(spec))
+		assert.Empty(t, m.ByType(typeWebAcl))
+		assert.Equal(t, spec.WebAclArn, m.One(t, typeDistribution, "tastylog-dev-cdn").Str("webAclId"))
+	})
+	t.Run("None", func(t *testing.T) {
+		m, _ := run(t, args(noDomain()))
+		assert.Empty(t, m.ByType(typeWebAcl))
+		assert.Empty(t, m.One(t, typeDistribution, "tastylog-dev-cdn").Str("webAclId"))
+	})
 }

@@ -30,8 +30,13 @@ type Spec struct {
 	AlbCertificateArn        string
 	// PriceClass is one of PriceClasses.
 	PriceClass string
-	// WebAclArn attaches an existing WAF web ACL (CLOUDFRONT scope, us-east-1) to the distribution.
+	// WebAclArn attaches an existing WAF web ACL (CLOUDFRONT scope, us-east-1) to the distribution, for
+	// organisations that manage WAF centrally.
 	WebAclArn string
+	// Waf creates this stack's own web ACL instead: AWS's managed common, known-bad-inputs and IP
+	// reputation rule groups, and a per-IP rate limit of WafRateLimit requests per 5 minutes.
+	Waf          bool
+	WafRateLimit int
 	// AlbDeletionProtection makes AWS refuse to delete the load balancer.
 	AlbDeletionProtection bool
 	// AlbIdleTimeout is the load balancer's idle connection timeout in seconds.
@@ -48,6 +53,8 @@ func Default() Spec {
 		AlbDeletionProtection: true,
 		AlbIdleTimeout:        60,
 		RequestsPerTarget:     1000,
+		Waf:                   true,
+		WafRateLimit:          2000,
 	}
 }
 
@@ -78,6 +85,16 @@ func (s Spec) AlbName(env string) string {
 	}
 	return env + "-elb." + s.Domain
 }
+
+// The limits AWS WAF accepts for a rate-based rule, requests per aggregation key per 5 minutes (AWS WAF
+// API, RateBasedStatement: Limit; the minimum was 100 before 2024 and is held there).
+const (
+	MinWafRateLimit = 100
+	MaxWafRateLimit = 2000000000
+)
+
+// WebAcl reports whether the distribution has a web ACL, its own or an existing one.
+func (s Spec) WebAcl() bool { return s.Waf || s.WebAclArn != "" }
 
 // MaxCertificateName is the longest domain name ACM issues a certificate for as its first name: 64
 // characters (ACM API RequestCertificate: DomainName; the X.509 common name limit). The stack's
@@ -143,6 +160,12 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	}
 	if s.WebAclArn != "" && !wafArnPattern.MatchString(s.WebAclArn) {
 		fail("wafWebAclArn", s.WebAclArn, "is not a WAFv2 web ACL of CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
+	}
+	if s.Waf && s.WebAclArn != "" {
+		fail("waf", "true", "creates a web ACL while %swafWebAclArn names an existing one; a distribution takes one: set %swaf to false to use yours", keyPrefix, keyPrefix)
+	}
+	if s.Waf && (s.WafRateLimit < MinWafRateLimit || s.WafRateLimit > MaxWafRateLimit) {
+		fail("wafRateLimit", strconv.Itoa(s.WafRateLimit), "must be from %d to %d requests per IP address per 5 minutes (AWS WAF rate-based rule limit)", MinWafRateLimit, MaxWafRateLimit)
 	}
 	if s.AlbIdleTimeout < 1 || s.AlbIdleTimeout > 4000 {
 		fail("albIdleTimeout", strconv.Itoa(s.AlbIdleTimeout), "must be from 1 to 4000 seconds")

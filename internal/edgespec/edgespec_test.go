@@ -30,7 +30,7 @@ func TestValid(t *testing.T) {
 		}(),
 		"ExistingCerts": func() Spec {
 			s := withDomain()
-			s.CloudFrontCertificateArn, s.AlbCertificateArn, s.WebAclArn = usEast1Cert, tokyoCert, webACL
+			s.CloudFrontCertificateArn, s.AlbCertificateArn, s.WebAclArn, s.Waf = usEast1Cert, tokyoCert, webACL, false
 			return s
 		}(),
 	}
@@ -65,6 +65,10 @@ func TestValidateRejects(t *testing.T) {
 		{"CertificateNameOver64", func(s *Spec) { s.Domain = strings.Repeat("a", 53) + ".com" },
 			`makes the host "dev-elb.` + strings.Repeat("a", 53) + `.com" 65 characters; ACM refuses a certificate name over 64, so keep the domain within 56 characters for env "dev"`},
 		{"DomainIsAnAddress", func(s *Spec) { s.Domain = "192.168.0.1" }, `is not a DNS name`},
+		{"TwoWebAcls", func(s *Spec) {
+			s.WebAclArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/central/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+		}, `tastylog:waf: "true" creates a web ACL while tastylog:wafWebAclArn names an existing one`},
+		{"RateLimitTooLow", func(s *Spec) { s.WafRateLimit = 50 }, `tastylog:wafRateLimit: "50" must be from 100 to 2000000000 requests per IP address per 5 minutes`},
 		{"ZoneIdAndCreate", func(s *Spec) { s.HostedZoneId = "Z0123456789ABCDEFGHIJ" },
 			`tastylog:hostedZoneId: "Z0123456789ABCDEFGHIJ" names an existing zone while tastylog:createHostedZone asks for a new one`},
 		{"DomainWithoutZone", func(s *Spec) { s.CreateHostedZone = false }, `tastylog:domain: "example.com" needs a Route 53 zone`},

@@ -101,6 +101,8 @@ var Rules = map[string]Rule{
 		Source: "CloudFront API, CreateOriginAccessControl: Name"},
 	"aws:cloudfront/vpcOrigin:VpcOrigin": {Prop: "vpcOriginEndpointConfig.name", Max: 64, Chars: alnumHyphen,
 		Source: "CloudFront API, CreateVpcOrigin: VpcOriginEndpointConfig.Name (no limit published; held to the 64 of CloudFront's other names)"},
+	"aws:wafv2/webAcl:WebAcl": {Prop: "name", Max: 128, Chars: regexp.MustCompile(`^[\w-]+$`),
+		Source: "AWS WAF API, CreateWebACL: Name"},
 	"aws:ssm/parameter:Parameter": {Prop: "name", Max: 1011, Chars: parameterChars,
 		Source: "Systems Manager API, PutParameter: Name (1011 characters with the path)"},
 }
@@ -125,6 +127,7 @@ var Unnamed = []string{
 	"aws:s3/bucketVersioningV2:BucketVersioningV2", "aws:sns/topicPolicy:TopicPolicy",
 	"aws:sns/topicSubscription:TopicSubscription", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 }
 
 // Check returns why AWS would refuse name under r, or nil.

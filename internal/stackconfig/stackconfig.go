@@ -108,6 +108,8 @@ func bindings(c *Config) []binding {
 		str("albCertificateArn", &e.AlbCertificateArn),
 		str("priceClass", &e.PriceClass),
 		str("wafWebAclArn", &e.WebAclArn),
+		boolean("waf", &e.Waf),
+		integer("wafRateLimit", &e.WafRateLimit),
 		boolean("albDeletionProtection", &e.AlbDeletionProtection),
 		integer("albIdleTimeout", &e.AlbIdleTimeout),
 		integer("appRequestsPerTarget", &e.RequestsPerTarget),

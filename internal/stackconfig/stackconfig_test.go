@@ -112,6 +112,8 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:albCertificateArn":        albCert,
 		"tastylog:priceClass":               "PriceClass_200",
 		"tastylog:wafWebAclArn":             "",
+		"tastylog:waf":                      "false",
+		"tastylog:wafRateLimit":             "3000",
 		"tastylog:albDeletionProtection":    "false",
 		"tastylog:albIdleTimeout":           "120",
 		"tastylog:appRequestsPerTarget":     "0",
@@ -170,7 +172,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		},
 		Edge: edgespec.Spec{
 			Domain: "example.com", HostedZoneId: "Z0123456789ABCDEFGHIJ", CloudFrontCertificateArn: cfCert, AlbCertificateArn: albCert,
-			PriceClass: "PriceClass_200", AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
+			PriceClass: "PriceClass_200", WafRateLimit: 3000, AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
 		},
 		Observability: obsspec.Spec{
 			AlarmEmails: []string{"ops@example.com"}, AlarmTopicArns: []string{},

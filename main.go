@@ -12,6 +12,7 @@ import (
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/edge"
+	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
 	"github.com/tastylog/infra/observability"
 )
@@ -29,6 +30,14 @@ func run(ctx *pulumi.Context) error {
 		ctx.Export(name, value)
 	}
 	return nil
+}
+
+// stackKey is the data layer's stack key for the layers that encrypt with it, nil without one.
+func stackKey(cfg *stackconfig.Config, db *data.Data) pulumi.StringInput {
+	if !cfg.Data.StackKey {
+		return nil
+	}
+	return db.KeyArn
 }
 
 // program builds the stack from the config keys the engine set and returns its outputs.
@@ -57,6 +66,8 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Region:            cfg.Region(),
 		AvailabilityZones: cfg.Network.AvailabilityZones,
 		FlowLogsToBucket:  cfg.Observability.FlowLogsToBucket(),
+		CloudTrail:        cfg.Observability.CloudTrail,
+		LogGroupPrefix:    cfg.LogGroupPrefix(),
 		SubnetIds:         net.DbSubnetIds,
 		SecurityGroupId:   net.DbSecurityGroupId,
 	}, pulumi.Providers(providers.app))
@@ -112,9 +123,10 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Region:               cfg.Region(),
 		UsEast1:              providers.usEast1,
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
-		LogRetentionDays:     cfg.Compute.LogRetentionDays,
+		Production:           cfg.Data.Production,
 		TrailName:            db.TrailName,
-		CloudTrailLogPrefix:  data.CloudTrailLogPrefix,
+		TrailBucketName:      db.TrailBucket.Name,
+		KeyArn:               stackKey(cfg, db),
 		FlowLogPrefix:        data.FlowLogPrefix,
 		VpcId:                net.VpcId,
 		AlbArnSuffix:         front.AlbArnSuffix,

@@ -16,10 +16,18 @@ import (
 const (
 	bucketStatic = "static" // /public/* content, served by CloudFront
 	bucketDeploy = "deploy" // app artifacts: tastylog-app-<version>.tar.gz and the `latest` pointer
-	bucketLogs   = "logs"   // ALB access logs, CloudTrail
+	bucketLogs   = "logs"   // ALB, CloudFront and S3 access logs, flow logs
+	bucketTrail  = "trail"  // CloudTrail's log files and digests, and nothing else
 )
 
-var bucketRoles = []string{bucketStatic, bucketDeploy, bucketLogs}
+// roles lists the buckets the stack has: the trail bucket only with a trail.
+func (b *builder) roles() []string {
+	roles := []string{bucketStatic, bucketDeploy, bucketLogs}
+	if b.args.CloudTrail {
+		roles = append(roles, bucketTrail)
+	}
+	return roles
+}
 
 const (
 	noncurrentVersionDays = 90 // how long overwritten static files and old artifacts stay recoverable
@@ -57,9 +65,10 @@ func (b *builder) bucketName(role string) string {
 	return fmt.Sprintf("%s-%s-%s", b.name, role, b.args.AccountId)
 }
 
-// buildBuckets creates the three buckets, each private (public access blocked, ACLs disabled), encrypted
-// with SSE-S3 (the only encryption ALB log delivery accepts), TLS-only, with versioning where the
-// objects are the product (static, deploy) and expiry where they are logs.
+// buildBuckets creates the buckets, each private (public access blocked, ACLs disabled), encrypted, TLS-only,
+// with versioning where the objects are the product or the record (static, deploy, trail) and expiry where
+// they are logs. The logs bucket uses SSE-S3, the only encryption ALB log delivery and S3 server access
+// logging accept; the trail bucket SSE-KMS with the stack key when there is one; the others SSE-S3.
 func (b *builder) buildBuckets() error {
 	elbAccountArn := "" // regions opened since August 2022 have none: the service principal writes there
 	if dataspec.ElbLogsFromAccount(b.args.Region) {
@@ -70,7 +79,7 @@ func (b *builder) buildBuckets() error {
 		elbAccountArn = elbAccount.Arn
 	}
 	b.buckets = map[string]*bucket{}
-	for _, role := range bucketRoles {
+	for _, role := range b.roles() {
 		k := &bucket{role: role, name: b.bucketName(role)}
 		if err := b.buildBucket(k, elbAccountArn); err != nil {
 			return fmt.Errorf("%s bucket: %w", role, err)
@@ -83,11 +92,19 @@ func (b *builder) buildBuckets() error {
 func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	base := b.name + "-" + k.role + "-bucket"
 	var err error
+	protect := []pulumi.ResourceOption{pulumi.Protect(b.args.Spec.ProtectBuckets())}
+	lockDays := 0
+	if k.role == bucketTrail {
+		lockDays = b.args.TrailObjectLockDays
+		// The audit record outlives the stack in production: a destroy leaves the bucket behind.
+		protect = append(protect, pulumi.RetainOnDelete(b.args.Production))
+	}
 	k.res, err = s3.NewBucketV2(b.ctx, base, &s3.BucketV2Args{
-		Bucket:       pulumi.String(k.name),
-		ForceDestroy: pulumi.Bool(b.args.ForceDestroyBuckets),
-		Tags:         layer.NameTags(k.name),
-	}, b.with(pulumi.Protect(b.args.Spec.ProtectBuckets()))...)
+		Bucket:            pulumi.String(k.name),
+		ForceDestroy:      pulumi.Bool(b.args.ForceDestroyBuckets),
+		ObjectLockEnabled: pulumi.Bool(lockDays > 0),
+		Tags:              layer.NameTags(k.name),
+	}, b.with(protect...)...)
 	if err != nil {
 		return err
 	}
@@ -112,17 +129,38 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	if err != nil {
 		return err
 	}
+	encryption := s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+		ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm: pulumi.String("AES256"),
+		},
+	}
+	if k.role == bucketTrail && b.key != nil {
+		encryption = s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: b.key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true), // one data key per bucket, not a KMS call per object
+		}
+	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, base+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: id,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{
-			s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-				ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-					SseAlgorithm: pulumi.String("AES256"),
-				},
-			},
-		},
+		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{encryption},
 	}, b.opts...); err != nil {
 		return err
+	}
+	if lockDays > 0 {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(b.ctx, base+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+			Bucket: id,
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String("GOVERNANCE"),
+					Days: pulumi.Int(lockDays),
+				},
+			},
+		}, b.opts...); err != nil {
+			return err
+		}
 	}
 
 	versioned := k.role != bucketLogs
@@ -148,8 +186,11 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 		return nil
 	}
 	policy := deployBucketPolicy(k.name)
-	if k.role == bucketLogs {
-		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.trailName(), b.args.FlowLogsToBucket)
+	switch k.role {
+	case bucketLogs:
+		policy = logsBucketPolicy(k.name, b.args.AccountId, b.args.Region, elbAccountArn, b.args.FlowLogsToBucket, b.accessLogged())
+	case bucketTrail:
+		policy = trailBucketPolicy(k.name, b.args.AccountId, b.args.Region, b.trailName())
 	}
 	// After the public access block and ownership: S3 rejects concurrent changes to one bucket.
 	p, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{
@@ -158,6 +199,40 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	}, b.with(pulumi.DependsOn(k.ready))...)
 	k.ready = append(k.ready, p)
 	return err
+}
+
+// accessLogged are the buckets whose S3 server access logs go to the logs bucket: all but the logs bucket
+// itself (logging into itself would log its own log writes).
+func (b *builder) accessLogged() []string {
+	var names []string
+	for _, role := range b.roles() {
+		if role != bucketLogs {
+			names = append(names, b.bucketName(role))
+		}
+	}
+	return names
+}
+
+// buildAccessLogging turns on S3 server access logging of the static, deploy and trail buckets into the
+// logs bucket, under s3/{bucket}/, once the logs bucket's policy admits the logging service.
+func (b *builder) buildAccessLogging() error {
+	logs := b.buckets[bucketLogs]
+	for _, role := range b.roles() {
+		if role == bucketLogs {
+			continue
+		}
+		k := b.buckets[role]
+		l, err := s3.NewBucketLoggingV2(b.ctx, b.name+"-"+role+"-bucket-logging", &s3.BucketLoggingV2Args{
+			Bucket:       k.res.ID().ToStringOutput(),
+			TargetBucket: logs.res.Bucket,
+			TargetPrefix: pulumi.String(S3AccessLogPrefix + "/" + k.name + "/"),
+		}, b.with(pulumi.DependsOn(logs.ready))...)
+		if err != nil {
+			return err
+		}
+		k.ready = append(k.ready, l)
+	}
+	return nil
 }
 
 // lifecycleRule expires logs after the configured days; versioned buckets keep overwritten versions for

@@ -1,5 +1,5 @@
-// Package data builds the stateful layer of one stack: RDS MySQL (and an optional read replica), the app's
-// settings in Parameter Store, and the static, deploy and logs buckets.
+// Package data builds the stateful layer of one stack: the stack key, RDS MySQL (and an optional read
+// replica), the app's settings in Parameter Store, and the static, deploy, logs and trail buckets.
 package data
 
 import (
@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -19,13 +20,13 @@ import (
 // Type is the component's type token. Changing it renames every child's URN: ship pulumi.Aliases with it.
 const Type = "tastylog:index:Data"
 
-// Log prefixes and the trail name in the logs bucket: the bucket policy grants exactly these, and the
-// edge and observability layers write there under these names.
+// Log prefixes in the logs bucket: the bucket policy grants exactly these, and the edge and observability
+// layers write there under these names. S3AccessLogPrefix holds the other buckets' server access logs.
 const (
 	AlbLogPrefix        = "alb"
-	CloudTrailLogPrefix = "cloudtrail"
 	CloudFrontLogPrefix = "cloudfront"
 	FlowLogPrefix       = "flowlogs"
+	S3AccessLogPrefix   = "s3"
 )
 
 // MySQLPort is the database port; the network layer's db security group opens the same one.
@@ -45,6 +46,10 @@ type Args struct {
 
 	// FlowLogsToBucket admits VPC flow logs to the logs bucket (observability's flowLogs: s3).
 	FlowLogsToBucket bool
+	// CloudTrail creates the trail bucket for observability's trail (named TrailName).
+	CloudTrail bool
+	// LogGroupPrefix is the stack's log-group prefix (/tastylog/dev), which the stack key's policy admits.
+	LogGroupPrefix string
 
 	// SubnetIds are the db-tier subnets; SecurityGroupId the db group (3306 from the app servers only).
 	SubnetIds       pulumi.StringArrayInput
@@ -76,8 +81,12 @@ type Data struct {
 	StaticBucket Bucket
 	DeployBucket Bucket
 	LogsBucket   Bucket
-	// TrailName is the CloudTrail trail the logs bucket accepts logs from (created by observability).
-	TrailName string
+	// TrailBucket is the trail's own bucket (empty name without cloudTrail); TrailName the one trail its
+	// policy admits (created by observability).
+	TrailBucket Bucket
+	TrailName   string
+	// KeyArn is the stack key's ARN, "" without stackKey.
+	KeyArn pulumi.StringOutput
 }
 
 type builder struct {
@@ -91,6 +100,8 @@ type builder struct {
 	replica *rds.Instance
 	buckets map[string]*bucket
 	params  pulumi.StringArray
+	key     *kms.Key
+	keyArn  pulumi.StringOutput
 }
 
 var parameterPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+/$`)
@@ -106,8 +117,8 @@ func (a *Args) validate() error {
 	if len(a.AccountId) != 12 {
 		errs = append(errs, fmt.Errorf("AccountId %q must be a 12-digit account id", a.AccountId))
 	}
-	if a.Region == "" {
-		errs = append(errs, errors.New("Region is required"))
+	if a.Region == "" || a.LogGroupPrefix == "" {
+		errs = append(errs, errors.New("Region and LogGroupPrefix are required"))
 	}
 	if len(a.AvailabilityZones) < 2 || slices.Contains(a.AvailabilityZones, "") {
 		errs = append(errs, fmt.Errorf("AvailabilityZones %v must list at least 2 zones", a.AvailabilityZones))
@@ -134,7 +145,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
 	if err := layer.Build("data",
+		layer.Step{What: "stack key", Run: b.buildKey},
 		layer.Step{What: "buckets", Run: b.buildBuckets},
+		layer.Step{What: "bucket access logs", Run: b.buildAccessLogging},
 		layer.Step{What: "database", Run: b.buildDatabase},
 		layer.Step{What: "parameters", Run: b.buildParameters},
 	); err != nil {
@@ -153,6 +166,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"staticBucket":   component.StaticBucket.Name,
 		"deployBucket":   component.DeployBucket.Name,
 		"logsBucket":     component.LogsBucket.Name,
+		"trailBucket":    component.TrailBucket.Name,
+		"keyArn":         component.KeyArn,
 	}); err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
@@ -173,7 +188,13 @@ func (b *builder) export(d *Data) {
 	d.StaticBucket = b.buckets[bucketStatic].outputs()
 	d.DeployBucket = b.buckets[bucketDeploy].outputs()
 	d.LogsBucket = b.buckets[bucketLogs].outputs()
+	empty := pulumi.String("").ToStringOutput()
+	d.TrailBucket = Bucket{Name: empty, Arn: empty, RegionalDomainName: empty}
+	if trail, ok := b.buckets[bucketTrail]; ok {
+		d.TrailBucket = trail.outputs()
+	}
 	d.TrailName = b.trailName()
+	d.KeyArn = b.keyArn
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
@@ -193,5 +214,7 @@ func (d *Data) Exports() pulumi.Map {
 		"staticBucketName": d.StaticBucket.Name,
 		"deployBucketName": d.DeployBucket.Name,
 		"logsBucketName":   d.LogsBucket.Name,
+		"trailBucketName":  d.TrailBucket.Name,
+		"stackKeyArn":      d.KeyArn,
 	}
 }

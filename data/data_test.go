@@ -46,6 +46,7 @@ func devLike() dataspec.Spec {
 	d.MultiAz, d.DeletionProtection, d.SkipFinalSnapshot = false, false, true
 	d.PerformanceInsights, d.MonitoringInterval, d.LogExports = false, 0, []string{}
 	d.BackupRetentionDays = 1
+	s.StackKey = false
 	return s
 }
 
@@ -62,6 +63,8 @@ func args(spec dataspec.Spec) *Args {
 		AccountId:         account,
 		Region:            "ap-northeast-1",
 		AvailabilityZones: []string{"ap-northeast-1a", "ap-northeast-1c"},
+		CloudTrail:        true,
+		LogGroupPrefix:    "/tastylog/dev",
 		SubnetIds:         pulumi.ToStringArray([]string{"subnet-db-1a", "subnet-db-1c"}),
 		SecurityGroupId:   pulumi.String("sg-db"),
 	}
@@ -273,8 +276,8 @@ func TestBuckets(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, _ := run(t, args(tc.spec))
-			assert.Len(t, m.ByType(typeBucket), 3)
-			for _, role := range []string{"static", "deploy", "logs"} {
+			assert.Len(t, m.ByType(typeBucket), 4)
+			for _, role := range []string{"static", "deploy", "logs", "trail"} {
 				base := "tastylog-dev-" + role + "-bucket"
 				name := "tastylog-dev-" + role + "-" + account
 				bucket := m.One(t, typeBucket, base)
@@ -282,6 +285,7 @@ func TestBuckets(t *testing.T) {
 				assert.LessOrEqual(t, len(name), 63, "S3 bucket names are at most 63 characters")
 				assert.Equal(t, tc.spec.ForceDestroyBuckets, bucket.Bool("forceDestroy"), role)
 				assert.Equal(t, tc.spec.Production, bucket.Protect, "%s bucket is protected in production", role)
+				assert.Equal(t, tc.spec.Production && role == "trail", bucket.RetainOnDelete, "%s: only the audit record outlives a destroy", role)
 
 				pab := m.One(t, typePAB, base+"-public-access-block")
 				assert.Equal(t, name, pab.Str("bucket"))
@@ -294,7 +298,22 @@ func TestBuckets(t *testing.T) {
 				enc := m.One(t, typeEncryption, base+"-encryption")
 				rules := enc.Objects("rules")
 				require.Len(t, rules, 1)
-				assert.Equal(t, "AES256", rules[0]["applyServerSideEncryptionByDefault"].(map[string]any)["sseAlgorithm"], role)
+				sse := rules[0]["applyServerSideEncryptionByDefault"].(map[string]any)
+				if role == "trail" && tc.spec.StackKey {
+					assert.Equal(t, "aws:kms", sse["sseAlgorithm"], "the trail bucket uses the stack key")
+					assert.Contains(t, sse["kmsMasterKeyId"], "tastylog-dev-stack-key")
+					assert.Equal(t, true, rules[0]["bucketKeyEnabled"])
+				} else {
+					assert.Equal(t, "AES256", sse["sseAlgorithm"], "%s: SSE-S3, which log deliveries accept", role)
+				}
+				logging := m.Find("aws:s3/bucketLoggingV2:BucketLoggingV2", "tastylog-dev-"+role+"-bucket-logging")
+				if role == "logs" {
+					assert.Nil(t, logging, "the logs bucket does not log into itself")
+				} else if assert.NotNil(t, logging, "%s has S3 server access logging", role) {
+					assert.Equal(t, "tastylog-dev-logs-"+account, logging.Str("targetBucket"))
+					assert.Equal(t, "s3/"+name+"/", logging.Str("targetPrefix"))
+					assert.Contains(t, logging.DependsOn, m.One(t, typeBucketPolicy, "tastylog-dev-logs-bucket-policy").URN, "after the logs bucket admits the logging service")
+				}
 
 				versioning := m.Find(typeVersioning, base+"-versioning")
 				if role == "logs" {
@@ -323,7 +342,7 @@ func TestBuckets(t *testing.T) {
 				assert.Equal(t, []string{"s3:*"}, deny.Action)
 				assert.Equal(t, []string{"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}, deny.Resource)
 				assert.Equal(t, map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
-				if role != "logs" {
+				if role == "deploy" {
 					assert.Len(t, doc.Statement, 1, "%s: no one but TLS clients of this account", role)
 				}
 			}
@@ -342,7 +361,7 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 		assert.Equal(t, "Allow", s.Effect)
 		allows[s.Sid] = s
 	}
-	assert.Len(t, allows, 5)
+	assert.Len(t, allows, 4)
 
 	alb := allows["AlbAccessLogs"]
 	assert.Equal(t, []string{"s3:PutObject"}, alb.Action)
@@ -352,14 +371,28 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 		"Service": {"logdelivery.elasticloadbalancing.amazonaws.com"},
 	}, alb.Principal)
 
-	acl := allows["CloudTrailAclCheck"]
-	assert.Equal(t, []string{"s3:GetBucketAcl"}, acl.Action)
-	assert.Equal(t, []string{bucket}, acl.Resource)
-	assert.Equal(t, []string{trail}, acl.Condition["StringEquals"]["aws:SourceArn"])
+	access := allows["S3ServerAccessLogs"]
+	assert.Equal(t, []string{"s3:PutObject"}, access.Action)
+	assert.Equal(t, []string{bucket + "/s3/*"}, access.Resource)
+	assert.Equal(t, map[string][]string{"Service": {"logging.s3.amazonaws.com"}}, access.Principal)
+	assert.Equal(t, []string{"arn:aws:s3:::tastylog-dev-static-" + account, "arn:aws:s3:::tastylog-dev-deploy-" + account,
+		"arn:aws:s3:::tastylog-dev-trail-" + account}, access.Condition["ArnLike"]["aws:SourceArn"], "the stack's own buckets only")
+	assert.Equal(t, []string{account}, access.Condition["StringEquals"]["aws:SourceAccount"])
 
-	write := allows["CloudTrailWrite"]
+	// The trail's bucket admits the stack's trail and nothing else.
+	trailBucket := "arn:aws:s3:::tastylog-dev-trail-" + account
+	trailAllows := map[string]iampolicy.Statement{}
+	for _, s := range policyOf(t, m, "trail").Statement[1:] {
+		trailAllows[s.Sid] = s
+	}
+	assert.Len(t, trailAllows, 2)
+	acl := trailAllows["CloudTrailAclCheck"]
+	assert.Equal(t, []string{"s3:GetBucketAcl"}, acl.Action)
+	assert.Equal(t, []string{trailBucket}, acl.Resource)
+	assert.Equal(t, []string{trail}, acl.Condition["StringEquals"]["aws:SourceArn"])
+	write := trailAllows["CloudTrailWrite"]
 	assert.Equal(t, []string{"s3:PutObject"}, write.Action)
-	assert.Equal(t, []string{bucket + "/cloudtrail/AWSLogs/" + account + "/*"}, write.Resource)
+	assert.Equal(t, []string{trailBucket + "/AWSLogs/" + account + "/*"}, write.Resource)
 	assert.Equal(t, map[string][]string{"Service": {"cloudtrail.amazonaws.com"}}, write.Principal)
 	assert.Equal(t, []string{trail}, write.Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, []string{"bucket-owner-full-control"}, write.Condition["StringEquals"]["s3:x-amz-acl"])
@@ -472,4 +505,58 @@ func TestLogsBucketInARegionWithoutAnElbAccount(t *testing.T) {
 		}
 	}
 	assert.Empty(t, m.Invokes(testkit.TokenGetElbServiceAccount), "no ELB account look-up where AWS has none")
+}
+
+// The stack key: rotated, a 30-day window, protected in production; the database, Performance Insights
+// and the SecureStrings use it; its policy admits CloudTrail for this trail and CloudWatch Logs for the
+// stack's groups, besides the account.
+func TestStackKey(t *testing.T) {
+	m, d := run(t, args(prodLike()))
+	key := m.One(t, "aws:kms/key:Key", "tastylog-dev-stack-key")
+	assert.True(t, key.Bool("enableKeyRotation"))
+	assert.Equal(t, 30, key.Int("deletionWindowInDays"))
+	assert.True(t, key.Protect, "protected in production")
+	assert.Equal(t, "alias/tastylog-dev", m.One(t, "aws:kms/alias:Alias", "tastylog-dev-stack-key-alias").Str("name"))
+	var policy iampolicy.Document
+	require.NoError(t, json.Unmarshal([]byte(key.Str("policy")), &policy))
+	sids := map[string]iampolicy.Statement{}
+	for _, st := range policy.Statement {
+		sids[st.Sid] = st
+	}
+	trail := "arn:aws:cloudtrail:ap-northeast-1:" + account + ":trail/tastylog-dev-trail"
+	assert.Equal(t, []string{trail}, sids["CloudTrailEncryptsThisTrail"].Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, []string{"kms:GenerateDataKey*"}, sids["CloudTrailEncryptsThisTrail"].Action)
+	assert.Equal(t, []string{"arn:aws:logs:ap-northeast-1:" + account + ":log-group:/tastylog/dev/*"},
+		sids["LogsEncryptTheStacksGroups"].Condition["ArnLike"]["kms:EncryptionContext:aws:logs:arn"])
+	assert.Len(t, sids, 4)
+
+	arn, err := testkit.Await(d.KeyArn)
+	require.NoError(t, err)
+	db := m.One(t, typeInstance, primaryName)
+	assert.Equal(t, arn, db.Str("kmsKeyId"))
+	assert.Equal(t, arn, db.Str("performanceInsightsKmsKeyId"))
+	for _, p := range m.ByType(typeParameter) {
+		if p.Str("type") == "SecureString" {
+			assert.Equal(t, arn, p.Str("keyId"), p.Name)
+		} else {
+			assert.Empty(t, p.Str("keyId"), p.Name)
+		}
+	}
+
+	m, d = run(t, args(devLike()))
+	assert.Empty(t, m.ByType("aws:kms/key:Key"), "dev uses AWS-managed keys")
+	assert.Empty(t, m.One(t, typeInstance, primaryName).Str("kmsKeyId"))
+	arn, err = testkit.Await(d.KeyArn)
+	require.NoError(t, err)
+	assert.Empty(t, arn)
+}
+
+func TestTrailBucketObjectLock(t *testing.T) {
+	spec := prodLike()
+	spec.TrailObjectLockDays = 365
+	m, _ := run(t, args(spec))
+	assert.True(t, m.One(t, typeBucket, "tastylog-dev-trail-bucket").Bool("objectLockEnabled"))
+	lock := m.One(t, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "tastylog-dev-trail-bucket-object-lock")
+	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(365)}}, lock.Input("rule"))
+	assert.False(t, m.One(t, typeBucket, "tastylog-dev-logs-bucket").Bool("objectLockEnabled"))
 }

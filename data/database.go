@@ -128,6 +128,7 @@ func (b *builder) buildDatabase() error {
 	args.DbSubnetGroupName = subnetGroup.Name
 	args.OptionGroupName = optionGroup.Name
 	args.MultiAz = pulumi.Bool(db.MultiAz)
+	args.KmsKeyId = b.keyID() // nil: the account's aws/rds key. Changing it replaces the instance.
 	args.BackupRetentionPeriod = pulumi.Int(db.BackupRetentionDays)
 	args.BackupWindow = pulumi.String(db.BackupWindow)
 	args.SkipFinalSnapshot = pulumi.Bool(db.SkipFinalSnapshot)
@@ -190,6 +191,7 @@ func (b *builder) instanceArgs(name string, paramGroup *rds.ParameterGroup, moni
 	}
 	if db.PerformanceInsights {
 		args.PerformanceInsightsRetentionPeriod = pulumi.Int(performanceInsightsRetentionDays)
+		args.PerformanceInsightsKmsKeyId = b.keyID()
 	}
 	return args
 }

@@ -24,8 +24,8 @@ type parameter struct {
 
 // buildParameters writes the settings the app reads at boot with
 // `aws ssm get-parameters-by-path --path /tastylog/{env}/app/ --with-decryption` (course Section 8). Values
-// come from the resources, never from literals; credentials are SecureStrings under the account's
-// aws/ssm key. SESSION_SECRET replaces the app's hard-coded fallback. MYSQL_SSL tells the app to connect
+// come from the resources, never from literals; credentials are SecureStrings under the stack key (the
+// account's aws/ssm key without one). SESSION_SECRET replaces the app's hard-coded fallback. MYSQL_SSL tells the app to connect
 // with TLS, which the server requires: its value is TLSProfile.
 func (b *builder) buildParameters() error {
 	sessionSecret, err := layer.Secret(b.ctx, b.name+"-session-secret", 64, b.opts...)
@@ -43,8 +43,9 @@ func (b *builder) buildParameters() error {
 	}
 	for _, p := range params {
 		typ := "String"
+		var key pulumi.StringPtrInput
 		if p.secure {
-			typ = "SecureString"
+			typ, key = "SecureString", b.keyID() // nil: the account's aws/ssm key
 		}
 		name := b.name + "-param-" + strings.ToLower(strings.ReplaceAll(p.key, "_", "-"))
 		param, err := ssm.NewParameter(b.ctx, name, &ssm.ParameterArgs{
@@ -53,6 +54,7 @@ func (b *builder) buildParameters() error {
 			Value:       p.value,
 			Description: pulumi.String("tastylog app setting " + p.key + ", managed by Pulumi"),
 			Tier:        pulumi.String("Standard"),
+			KeyId:       key,
 			Tags:        layer.NameTags(name),
 		}, b.opts...)
 		if err != nil {

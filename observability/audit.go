@@ -14,13 +14,15 @@ import (
 	"github.com/tastylog/infra/internal/obsspec"
 )
 
-// logGroup creates a log group under the stack's prefix with the configured retention.
-func (b *builder) logGroup(role string) (*cloudwatch.LogGroup, error) {
+// auditLogGroup creates an audit log group under the stack's prefix: the audit retention, the stack key,
+// and in production retained when the stack is destroyed (the record must outlive what it records).
+func (b *builder) auditLogGroup(role string) (*cloudwatch.LogGroup, error) {
 	return cloudwatch.NewLogGroup(b.ctx, b.name+"-"+role+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(b.logGroupName(role)),
-		RetentionInDays: pulumi.Int(b.args.LogRetentionDays),
+		RetentionInDays: pulumi.Int(b.args.AuditLogRetentionDays),
+		KmsKeyId:        b.args.KeyArn,
 		Tags:            layer.NameTags(b.logGroupName(role)),
-	}, b.opts...)
+	}, b.with(pulumi.RetainOnDelete(b.args.Production))...)
 }
 
 // serviceRole creates a role the service assumes, allowed only the given actions on the log group.
@@ -44,15 +46,16 @@ func (b *builder) serviceRole(role, service, group string, actions []string) (*i
 	return r, p, err
 }
 
-// buildTrail records the account's management events in every region to the logs bucket (under the prefix
-// its policy admits, with digest files for log-file validation) and to a log group for searching. Off
-// when an organization trail already records the account.
+// buildTrail records the account's management events in every region to the trail bucket (whose policy
+// admits this trail alone, with digest files for log-file validation), encrypted with the stack key when
+// there is one, and to an audit log group for searching. Off when an organization trail already records
+// the account.
 func (b *builder) buildTrail() error {
 	b.trailArn = pulumi.String("").ToStringOutput()
 	if !b.args.CloudTrail {
 		return nil
 	}
-	group, err := b.logGroup("cloudtrail")
+	group, err := b.auditLogGroup("cloudtrail")
 	if err != nil {
 		return err
 	}
@@ -64,8 +67,8 @@ func (b *builder) buildTrail() error {
 	trail, err := cloudtrail.NewTrail(b.ctx, b.name+"-trail", &cloudtrail.TrailArgs{
 		// The exact name the logs bucket policy admits.
 		Name:                       pulumi.String(b.args.TrailName),
-		S3BucketName:               b.args.LogsBucketName,
-		S3KeyPrefix:                pulumi.String(b.args.CloudTrailLogPrefix),
+		S3BucketName:               b.args.TrailBucketName,
+		KmsKeyId:                   b.args.KeyArn,
 		IsMultiRegionTrail:         pulumi.Bool(true),
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
@@ -104,7 +107,7 @@ func (b *builder) buildFlowLogs() error {
 		args.LogDestinationType = pulumi.String("s3")
 		args.LogDestination = pulumi.Sprintf("arn:aws:s3:::%s/%s", a.LogsBucketName, a.FlowLogPrefix)
 	case obsspec.FlowLogsCloudWatch:
-		group, err := b.logGroup("vpc-flow-logs")
+		group, err := b.auditLogGroup("vpc-flow-logs")
 		if err != nil {
 			return err
 		}

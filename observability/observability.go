@@ -31,15 +31,18 @@ type Args struct {
 	// UsEast1 is the provider for CloudFront's alarms and the topic they notify: CloudFront publishes
 	// metrics only in us-east-1, and an alarm's actions must be in its own region.
 	UsEast1 *aws.Provider
-	// LogGroupPrefix names the trail's and flow logs' log groups (/tastylog/dev/cloudtrail, ...);
-	// LogRetentionDays is their retention.
-	LogGroupPrefix   string
-	LogRetentionDays int
-	// TrailName and CloudTrailLogPrefix are what the logs bucket policy admits (data layer); FlowLogPrefix
-	// likewise for flow logs delivered to S3.
-	TrailName           string
-	CloudTrailLogPrefix string
-	FlowLogPrefix       string
+	// LogGroupPrefix names the trail's and flow logs' log groups (/tastylog/dev/cloudtrail, ...), the
+	// audit log groups: they keep AuditLogRetentionDays, and in production outlive a destroy.
+	LogGroupPrefix string
+	Production     bool
+	// TrailName is what the trail bucket's policy admits (data layer); FlowLogPrefix what the logs
+	// bucket's admits for flow logs delivered to S3.
+	TrailName     string
+	FlowLogPrefix string
+	// TrailBucketName is the trail's own bucket; KeyArn the stack key that encrypts the trail and the
+	// audit log groups, nil for AWS-managed keys.
+	TrailBucketName pulumi.StringInput
+	KeyArn          pulumi.StringInput
 
 	VpcId                pulumi.StringInput
 	AlbArnSuffix         pulumi.StringInput
@@ -88,14 +91,17 @@ func (a *Args) validate() error {
 	}
 	for _, f := range []struct{ name, value string }{
 		{"Env", a.Env}, {"AccountId", a.AccountId}, {"Region", a.Region}, {"LogGroupPrefix", a.LogGroupPrefix},
-		{"TrailName", a.TrailName}, {"CloudTrailLogPrefix", a.CloudTrailLogPrefix}, {"FlowLogPrefix", a.FlowLogPrefix},
+		{"TrailName", a.TrailName}, {"FlowLogPrefix", a.FlowLogPrefix},
 	} {
 		if f.value == "" {
 			errs = append(errs, fmt.Errorf("%s is required", f.name))
 		}
 	}
-	if a.LogRetentionDays <= 0 {
-		errs = append(errs, errors.New("LogRetentionDays is required"))
+	if a.AuditLogRetentionDays <= 0 {
+		errs = append(errs, errors.New("AuditLogRetentionDays is required"))
+	}
+	if a.CloudTrail && a.TrailBucketName == nil {
+		errs = append(errs, errors.New("TrailBucketName is required with CloudTrail"))
 	}
 	if a.UsEast1 == nil {
 		errs = append(errs, errors.New("UsEast1 provider is required"))

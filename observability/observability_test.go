@@ -36,6 +36,8 @@ const (
 	dbID             = "tastylog-dev-mysql-standalone-abc1234"
 	distributionID   = "E2MOCKTASTYLOGDEVCDN"
 	logsBucket       = "tastylog-dev-logs-" + account
+	trailBucket      = "tastylog-dev-trail-" + account
+	stackKey         = "arn:aws:kms:ap-northeast-1:" + account + ":key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 )
 
 func args(spec obsspec.Spec) *Args {
@@ -45,9 +47,8 @@ func args(spec obsspec.Spec) *Args {
 		AccountId:            account,
 		Region:               "ap-northeast-1",
 		LogGroupPrefix:       "/tastylog/dev",
-		LogRetentionDays:     30,
 		TrailName:            "tastylog-dev-trail",
-		CloudTrailLogPrefix:  "cloudtrail",
+		TrailBucketName:      pulumi.String(trailBucket),
 		FlowLogPrefix:        "flowlogs",
 		VpcId:                pulumi.String("vpc-1"),
 		AlbArnSuffix:         pulumi.String(albSuffix),
@@ -242,16 +243,19 @@ func TestEvents(t *testing.T) {
 func TestTrail(t *testing.T) {
 	m, o := run(t, args(obsspec.Default()))
 	trail := m.One(t, typeTrail, "tastylog-dev-trail")
-	assert.Equal(t, "tastylog-dev-trail", trail.Str("name"), "the name the logs bucket policy admits")
-	assert.Equal(t, logsBucket, trail.Str("s3BucketName"))
-	assert.Equal(t, "cloudtrail", trail.Str("s3KeyPrefix"))
+	assert.Equal(t, "tastylog-dev-trail", trail.Str("name"), "the name the trail bucket policy admits")
+	assert.Equal(t, trailBucket, trail.Str("s3BucketName"), "its own bucket")
+	assert.Empty(t, trail.Str("s3KeyPrefix"))
+	assert.Empty(t, trail.Str("kmsKeyId"), "without a stack key, CloudTrail's default SSE-S3")
 	assert.True(t, trail.Bool("isMultiRegionTrail"))
 	assert.True(t, trail.Bool("enableLogFileValidation"))
 	assert.True(t, trail.Bool("includeGlobalServiceEvents"))
 	assert.Equal(t, "arn:aws:logs:ap-northeast-1:"+account+":log-group:/tastylog/dev/cloudtrail:*", trail.Str("cloudWatchLogsGroupArn"))
 	role := m.One(t, typeRole, "tastylog-dev-cloudtrail-role")
 	assert.Contains(t, role.Str("assumeRolePolicy"), "cloudtrail.amazonaws.com")
-	assert.Equal(t, 30, m.One(t, typeLogGroup, "tastylog-dev-cloudtrail-logs").Int("retentionInDays"))
+	group := m.One(t, typeLogGroup, "tastylog-dev-cloudtrail-logs")
+	assert.Equal(t, 365, group.Int("retentionInDays"), "the audit retention")
+	assert.False(t, group.RetainOnDelete)
 	arn, err := testkit.Await(o.TrailArn)
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:cloudtrail:ap-northeast-1:"+account+":trail/tastylog-dev-trail", arn)
@@ -339,4 +343,19 @@ func TestExistingTopicsHearTheirRegion(t *testing.T) {
 		assert.Equal(t, pager, m.One(t, typeTarget, r.Name+"-to-topic-1").Str("arn"))
 	}
 	assert.Len(t, m.ByType(typeTarget), 4, "two rules, two targets each")
+}
+
+// With the stack key and production, the trail and the audit log groups are encrypted with it, and the
+// groups outlive a destroy.
+func TestAuditTrailWithTheStackKey(t *testing.T) {
+	a := args(obsspec.Default())
+	a.KeyArn, a.Production = pulumi.String(stackKey), true
+	m, _ := run(t, a)
+	assert.Equal(t, stackKey, m.One(t, typeTrail, "tastylog-dev-trail").Str("kmsKeyId"))
+	for _, name := range []string{"tastylog-dev-cloudtrail-logs", "tastylog-dev-vpc-flow-logs-logs"} {
+		g := m.One(t, typeLogGroup, name)
+		assert.Equal(t, stackKey, g.Str("kmsKeyId"), name)
+		assert.True(t, g.RetainOnDelete, "%s outlives a destroy in production", name)
+		assert.Equal(t, 365, g.Int("retentionInDays"), name)
+	}
 }

@@ -89,7 +89,18 @@ type Spec struct {
 	// Production marks a stack whose data matters: stateful resources are protected, and settings that
 	// lose data (no backups, no final snapshot, force-destroyed buckets) are refused.
 	Production bool
+	// StackKey creates the stack's customer-managed KMS key (rotated, protected in production) for the
+	// database, Performance Insights, the SecureString settings, the trail and its bucket, and the audit
+	// log groups. Off, AWS-managed keys do that work (and the trail bucket uses SSE-S3).
+	StackKey bool
+	// TrailObjectLockDays puts the trail bucket under S3 Object Lock in governance mode with this default
+	// retention; 0 leaves it off. It is set when the bucket is created: changing it replaces the bucket.
+	TrailObjectLockDays int
 }
+
+// MaxObjectLockDays is the longest default retention the stack accepts for the trail bucket (100 years,
+// S3's own limit is higher).
+const MaxObjectLockDays = 36500
 
 // Default returns the course's database (seed names, windows and retention) hardened for production:
 // Multi-AZ, deletion protection, final snapshot, Performance Insights, enhanced monitoring, log exports.
@@ -116,6 +127,7 @@ func Default() Spec {
 		LogsExpirationDays:  90,
 		ForceDestroyBuckets: false,
 		Production:          true,
+		StackKey:            true,
 	}
 }
 
@@ -124,6 +136,7 @@ const (
 	KeyProduction           = "production"
 	KeyDbDeletionProtection = "dbDeletionProtection"
 	KeyForceDestroyBuckets  = "forceDestroyBuckets"
+	KeyStackKey             = "stackKey"
 )
 
 // ProtectDatabase reports whether the primary database is protected in Pulumi state: in a production

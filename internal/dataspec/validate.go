@@ -74,6 +74,12 @@ func (s Spec) Validate(keyPrefix string) error {
 	if s.LogsExpirationDays < 1 {
 		v.fail("logsExpirationDays", strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
 	}
+	if s.Production && !s.StackKey {
+		v.fail(KeyStackKey, "false", "leaves a production stack's database, settings and audit trail under AWS-managed keys, whose policies nobody can narrow or audit; set %s%s to true, or %sproduction to false for a disposable stack", v.prefix, KeyStackKey, v.prefix)
+	}
+	if s.TrailObjectLockDays < 0 || s.TrailObjectLockDays > MaxObjectLockDays {
+		v.fail("trailObjectLockDays", strconv.Itoa(s.TrailObjectLockDays), "must be from 0 (off) to %d days", MaxObjectLockDays)
+	}
 	if s.Production && s.ForceDestroyBuckets {
 		v.fail("forceDestroyBuckets", "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %sproduction to false for a disposable stack", v.prefix)
 	}

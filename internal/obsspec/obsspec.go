@@ -59,7 +59,14 @@ type Spec struct {
 	// FlowLogs is one of FlowLogDestinations; FlowLogTraffic one of FlowLogTrafficTypes.
 	FlowLogs       string
 	FlowLogTraffic string
+	// AuditLogRetentionDays is the retention of the audit log groups (trail, flow logs): a CloudWatch Logs
+	// retention, at least ProductionAuditDays in production.
+	AuditLogRetentionDays int
 }
+
+// ProductionAuditDays is the least a production stack keeps its audit logs: a year (CIS AWS Foundations
+// and most audit regimes).
+const ProductionAuditDays = 365
 
 // Default alerts nobody until emails are configured, and records the trail and rejected traffic.
 func Default() Spec {
@@ -77,9 +84,10 @@ func Default() Spec {
 			DbConnections:            100,
 			CloudFront5xxRatePercent: 5,
 		},
-		CloudTrail:     true,
-		FlowLogs:       FlowLogsCloudWatch,
-		FlowLogTraffic: "REJECT",
+		CloudTrail:            true,
+		FlowLogs:              FlowLogsCloudWatch,
+		FlowLogTraffic:        "REJECT",
+		AuditLogRetentionDays: ProductionAuditDays,
 	}
 }
 

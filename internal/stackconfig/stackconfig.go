@@ -6,6 +6,7 @@ package stackconfig
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,6 +87,8 @@ func bindings(c *Config) []binding {
 		boolean("dbReadReplica", &db.ReadReplica),
 		integer("logsExpirationDays", &d.LogsExpirationDays),
 		boolean(dataspec.KeyForceDestroyBuckets, &d.ForceDestroyBuckets),
+		boolean(dataspec.KeyStackKey, &d.StackKey),
+		integer("trailObjectLockDays", &d.TrailObjectLockDays),
 
 		str("appInstanceType", &app.InstanceType),
 		str("appArchitecture", &app.Architecture),
@@ -128,6 +131,7 @@ func bindings(c *Config) []binding {
 		boolean("cloudTrail", &o.CloudTrail),
 		str("flowLogs", &o.FlowLogs),
 		str("flowLogTraffic", &o.FlowLogTraffic),
+		integer("auditLogRetentionDays", &o.AuditLogRetentionDays),
 	}
 }
 
@@ -235,6 +239,12 @@ func (c *Config) validate(ns string) error {
 		c.Observability.Validate(ns, c.Region()),
 		c.Observability.CheckSomeoneListens(ns, c.Region(), c.Data.Production),
 		c.Observability.CheckStorage(ns, c.Data.Database.MaxAllocatedStorage),
+	}
+	if days := c.Observability.AuditLogRetentionDays; !slices.Contains(computespec.LogRetentionDays, days) {
+		errs = append(errs, configerr.New(ns+"auditLogRetentionDays", fmt.Sprint(days), "is not a CloudWatch Logs retention; allowed: %s", strings.Trim(fmt.Sprint(computespec.LogRetentionDays), "[]")))
+	} else if c.Data.Production && days < obsspec.ProductionAuditDays {
+		errs = append(errs, configerr.New(ns+"auditLogRetentionDays", fmt.Sprint(days),
+			"keeps a production stack's trail and flow logs under %d days (%sproduction is true); audits ask for a year", obsspec.ProductionAuditDays, ns))
 	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),

@@ -90,6 +90,8 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:dbReadReplica":         "true",
 		"tastylog:logsExpirationDays":    "14",
 		"tastylog:forceDestroyBuckets":   "true",
+		"tastylog:stackKey":              "false",
+		"tastylog:trailObjectLockDays":   "30",
 
 		"tastylog:appInstanceType":                "c7g.large",
 		"tastylog:appArchitecture":                "arm64",
@@ -131,6 +133,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:cloudTrail":                    "false",
 		"tastylog:flowLogs":                      "s3",
 		"tastylog:flowLogTraffic":                "ALL",
+		"tastylog:auditLogRetentionDays":         "90",
 	})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -155,7 +158,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		Data: dataspec.Spec{
 			Production:          false,
 			LogsExpirationDays:  14,
-			ForceDestroyBuckets: true,
+			ForceDestroyBuckets: true, StackKey: false, TrailObjectLockDays: 30,
 			Database: dataspec.Database{
 				EngineVersion: "8.4", InstanceClass: "db.m7g.large", Name: "reviews", Username: "dbadmin",
 				AllocatedStorage: 50, MaxAllocatedStorage: 500,
@@ -178,7 +181,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			AlarmEmails: []string{"ops@example.com"}, AlarmTopicArns: []string{},
 			Thresholds: obsspec.Thresholds{Alb5xx: 5, Target5xx: 6, ResponseTimeP95Ms: 800, AppCpuPercent: 70, DbCpuPercent: 75,
 				DbFreeStorageGiB: 10, DbFreeableMemoryMiB: 256, DbConnections: 50, CloudFront5xxRatePercent: 2},
-			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL",
+			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL", AuditLogRetentionDays: 90,
 		},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -359,5 +362,23 @@ func TestProductionMustAlertSomeone(t *testing.T) {
 	_, report = Load("tastylog", "dev", map[string]string{"tastylog:production": "false", "tastylog:dbDeletionProtection": "false"})
 	if err := report.Err(); err != nil {
 		t.Errorf("Load() of a disposable stack = %v", err)
+	}
+}
+
+// Audit logs keep a CloudWatch Logs retention, and a production stack keeps them a year.
+func TestAuditLogRetention(t *testing.T) {
+	for value, want := range map[string]string{
+		"100": `tastylog:auditLogRetentionDays: "100" is not a CloudWatch Logs retention`,
+		"90":  `tastylog:auditLogRetentionDays: "90" keeps a production stack's trail and flow logs under 365 days`,
+		"731": "",
+	} {
+		_, err := load("tastylog", "prod", map[string]string{"tastylog:auditLogRetentionDays": value})
+		if want == "" {
+			if err != nil {
+				t.Errorf("auditLogRetentionDays %s: %v", value, err)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("auditLogRetentionDays %s: error = %v, want %q", value, err, want)
+		}
 	}
 }

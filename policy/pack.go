@@ -92,11 +92,15 @@ func plain(v property.Value) (any, bool) {
 	case v.IsString():
 		return v.AsString(), true
 	case v.IsArray():
+		// A list with an unknown element is unknown as a whole: dropping the element would make a rule
+		// see fewer items (an alarm with no actions) than the update will have.
 		var out []any
 		for _, e := range v.AsArray().AsSlice() {
-			if p, known := plain(e); known {
-				out = append(out, p)
+			p, known := plain(e)
+			if !known {
+				return nil, false
 			}
+			out = append(out, p)
 		}
 		return out, true
 	case v.IsMap():

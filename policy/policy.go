@@ -79,6 +79,12 @@ const (
 	typeDistribution   = "aws:cloudfront/distribution:Distribution"
 	typeListener       = "aws:lb/listener:Listener"
 	typeLoadBalancer   = "aws:lb/loadBalancer:LoadBalancer"
+	typeEgressRule     = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeParameterGroup = "aws:rds/parameterGroup:ParameterGroup"
+	typeBucketLogging  = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	typeTrail          = "aws:cloudtrail/trail:Trail"
+	typeKey            = "aws:kms/key:Key"
+	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
 // Rules are the project's policies.
@@ -130,6 +136,36 @@ var Rules = []Rule{
 		Resource:    cloudFrontCertificateRegion,
 	},
 	{
+		Name:        "buckets-access-logged",
+		Description: "Every bucket's S3 server access logs go to another bucket, except the buckets that receive them.",
+		Stack:       everyBucketAccessLogged,
+	},
+	{
+		Name:        "databases-require-tls",
+		Description: "MySQL parameter groups set require_secure_transport, and no database keeps the engine's default master user.",
+		Resource:    databasesRequireTLS,
+	},
+	{
+		Name:        "no-plain-http-egress",
+		Description: "No security group lets traffic out on port 80: servers fetch packages and artifacts over HTTPS.",
+		Resource:    noPlainHTTPEgress,
+	},
+	{
+		Name:        "trails-validated-everywhere",
+		Description: "CloudTrail trails record every region with log-file validation.",
+		Resource:    trailsValidated,
+	},
+	{
+		Name:        "keys-rotated",
+		Description: "Customer-managed KMS keys rotate yearly and wait at least 30 days before deletion.",
+		Resource:    keysRotated,
+	},
+	{
+		Name:        "alarms-notify",
+		Description: "Every CloudWatch alarm notifies someone when it fires and when it recovers.",
+		Resource:    alarmsNotify,
+	},
+	{
 		Name:        "stateful-resources-protected",
 		Description: "A database with deletion protection, and a bucket that is not force-destroyable, are protected in Pulumi state.",
 		Resource:    statefulProtected,
@@ -175,6 +211,90 @@ func originsPrivate(r Resource) []string {
 	return nil
 }
 
+func everyBucketAccessLogged(rs []Resource) []Violation {
+	targets := map[string]bool{}
+	for _, r := range rs {
+		if r.Type == typeBucketLogging {
+			targets[str(r.Props, "targetBucket")] = true
+		}
+	}
+	return bucketsCoveredBy(rs, typeBucketLogging, func(r Resource) (bool, bool) { return true, true }, "bucket has no S3 server access logging", targets)
+}
+
+func databasesRequireTLS(r Resource) []string {
+	switch r.Type {
+	case typeParameterGroup:
+		family, known := r.Props["family"].(string)
+		if !known || !strings.HasPrefix(family, "mysql") {
+			return nil
+		}
+		for _, p := range list(r.Props, "parameters") {
+			if m, _ := p.(map[string]any); m["name"] == "require_secure_transport" && (m["value"] == "1" || m["value"] == "ON") {
+				return nil
+			}
+		}
+		return []string{"parameter group does not set require_secure_transport: clients may connect without TLS"}
+	case typeDbInstance:
+		if u, _ := r.Props["username"].(string); strings.EqualFold(u, dataspec.DefaultUsername) {
+			return []string{"master user is the engine default " + u + " (Security Hub RDS.25)"}
+		}
+	}
+	return nil
+}
+
+func noPlainHTTPEgress(r Resource) []string {
+	if r.Type != typeEgressRule {
+		return nil
+	}
+	from, fromKnown := r.Props["fromPort"].(float64)
+	to, toKnown := r.Props["toPort"].(float64)
+	if fromKnown && toKnown && from <= 80 && 80 <= to && r.Props["ipProtocol"] != "udp" {
+		return []string{fmt.Sprintf("egress %v-%v lets plain HTTP out", from, to)}
+	}
+	return nil
+}
+
+func trailsValidated(r Resource) []string {
+	if r.Type != typeTrail {
+		return nil
+	}
+	var out []string
+	if v, known := r.Props["enableLogFileValidation"]; known && v != true {
+		out = append(out, "log-file validation is off")
+	}
+	if v, known := r.Props["isMultiRegionTrail"]; known && v != true {
+		out = append(out, "the trail records one region only")
+	}
+	return out
+}
+
+func keysRotated(r Resource) []string {
+	if r.Type != typeKey {
+		return nil
+	}
+	var out []string
+	if r.Props["enableKeyRotation"] != true {
+		out = append(out, "key rotation is off")
+	}
+	if days, known := r.Props["deletionWindowInDays"].(float64); known && days < 30 {
+		out = append(out, fmt.Sprintf("deletion window of %v days is under 30", days))
+	}
+	return out
+}
+
+func alarmsNotify(r Resource) []string {
+	if r.Type != typeAlarm {
+		return nil
+	}
+	var out []string
+	for _, key := range []string{"alarmActions", "okActions"} {
+		if _, known := r.Props[key]; known && len(list(r.Props, key)) == 0 {
+			out = append(out, key+" is empty: nobody hears this alarm")
+		}
+	}
+	return out
+}
+
 func world(cidr string) bool { return cidr == "0.0.0.0/0" || cidr == "::/0" }
 
 func publicAccessBlockComplete(r Resource) []string {
@@ -209,7 +329,7 @@ func bucketNames(rs []Resource) map[string]string {
 // everyBucketHas reports buckets that no resource of typ names in its "bucket" property.
 func everyBucketHas(typ, what string) func([]Resource) []Violation {
 	return func(rs []Resource) []Violation {
-		return bucketsCoveredBy(rs, typ, func(Resource) (bool, bool) { return true, true }, "bucket has no "+what)
+		return bucketsCoveredBy(rs, typ, func(Resource) (bool, bool) { return true, true }, "bucket has no "+what, nil)
 	}
 }
 
@@ -217,15 +337,18 @@ func everyBucketTLSOnly(rs []Resource) []Violation {
 	return bucketsCoveredBy(rs, typeBucketPolicy, func(r Resource) (covers, known bool) {
 		policy, known := r.Props["policy"].(string)
 		return strings.Contains(policy, `"aws:SecureTransport":["false"]`), known
-	}, "bucket policy does not deny requests without TLS")
+	}, "bucket policy does not deny requests without TLS", nil)
 }
 
 // bucketsCoveredBy reports the buckets that no resource of typ covers (names in its "bucket" property,
-// with covers true). A companion whose bucket or deciding value is unknown, as in the preview of a first
+// with covers true) and that are not exempt. A companion whose bucket or deciding value is unknown, as in the preview of a first
 // up, might cover any bucket: a bucket is reported only when more buckets are uncovered than such
 // companions could account for, so a preview never fails on what it cannot see.
-func bucketsCoveredBy(rs []Resource, typ string, covers func(Resource) (covers, known bool), msg string) []Violation {
+func bucketsCoveredBy(rs []Resource, typ string, covers func(Resource) (covers, known bool), msg string, exempt map[string]bool) []Violation {
 	covered := map[string]bool{}
+	for name := range exempt {
+		covered[name] = true
+	}
 	unknown := 0
 	for _, r := range rs {
 		if r.Type != typ {

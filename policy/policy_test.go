@@ -124,6 +124,44 @@ func TestRules(t *testing.T) {
 			},
 			[]Resource{res(typeDbInstance, map[string]any{"deletionProtection": true})},
 			"not protected in Pulumi state"},
+		{"buckets-access-logged",
+			[]Resource{
+				res(typeBucket, map[string]any{"bucket": "a"}), res(typeBucket, map[string]any{"bucket": "logs"}),
+				res(typeBucketLogging, map[string]any{"bucket": "a", "targetBucket": "logs"}),
+			},
+			[]Resource{
+				res(typeBucket, map[string]any{"bucket": "a"}), res(typeBucket, map[string]any{"bucket": "b"}), res(typeBucket, map[string]any{"bucket": "logs"}),
+				res(typeBucketLogging, map[string]any{"bucket": "a", "targetBucket": "logs"}),
+			},
+			"bucket has no S3 server access logging: b"},
+		{"databases-require-tls",
+			[]Resource{
+				res(typeParameterGroup, map[string]any{"family": "mysql8.0", "parameters": []any{map[string]any{"name": "require_secure_transport", "value": "1"}}}),
+				res(typeParameterGroup, map[string]any{"family": "postgres16"}),
+				res(typeDbInstance, map[string]any{"username": "tastylog_admin", "storageEncrypted": true}),
+			},
+			[]Resource{res(typeParameterGroup, map[string]any{"family": "mysql8.4", "parameters": []any{map[string]any{"name": "character_set_server", "value": "utf8mb4"}}})},
+			"does not set require_secure_transport"},
+		{"databases-require-tls",
+			[]Resource{res(typeDbInstance, map[string]any{"username": "tastylog_admin"})},
+			[]Resource{res(typeDbInstance, map[string]any{"username": "admin"})},
+			"master user is the engine default admin"},
+		{"no-plain-http-egress",
+			[]Resource{res(typeEgressRule, map[string]any{"fromPort": 443.0, "toPort": 443.0, "ipProtocol": "tcp"})},
+			[]Resource{res(typeEgressRule, map[string]any{"fromPort": 0.0, "toPort": 65535.0, "ipProtocol": "tcp"})},
+			"lets plain HTTP out"},
+		{"trails-validated-everywhere",
+			[]Resource{res(typeTrail, map[string]any{"enableLogFileValidation": true, "isMultiRegionTrail": true})},
+			[]Resource{res(typeTrail, map[string]any{"enableLogFileValidation": false, "isMultiRegionTrail": true})},
+			"log-file validation is off"},
+		{"keys-rotated",
+			[]Resource{res(typeKey, map[string]any{"enableKeyRotation": true, "deletionWindowInDays": 30.0})},
+			[]Resource{res(typeKey, map[string]any{"enableKeyRotation": true, "deletionWindowInDays": 7.0})},
+			"deletion window of 7 days is under 30"},
+		{"alarms-notify",
+			[]Resource{res(typeAlarm, map[string]any{"alarmActions": []any{"arn:t"}, "okActions": []any{"arn:t"}}), res(typeAlarm, map[string]any{})},
+			[]Resource{res(typeAlarm, map[string]any{"alarmActions": []any{}, "okActions": []any{"arn:t"}})},
+			"alarmActions is empty"},
 		{"stateful-resources-protected",
 			[]Resource{{Type: typeBucket, URN: "b", Props: map[string]any{"forceDestroy": false}, Protect: true}},
 			[]Resource{res(typeBucket, map[string]any{"forceDestroy": false})},
@@ -210,11 +248,14 @@ func TestFromAnalyzerDropsUnknowns(t *testing.T) {
 		Type: typeBucket,
 		Properties: property.NewMap(map[string]property.Value{
 			"bucket": property.New("b"), "arn": property.New(property.Computed), "forceDestroy": property.New(false),
+			"alarmActions": property.New([]property.Value{property.New(property.Computed)}),
+			"tags":         property.New([]property.Value{property.New("a")}),
 		}),
 		Options:  pulumi.ResourceOptions{Protect: true},
 		Provider: policyx.AnalyzerProviderResource{Properties: property.NewMap(map[string]property.Value{"region": property.New("us-east-1")})},
 	})
-	assert.Equal(t, map[string]any{"bucket": "b", "forceDestroy": false}, r.Props)
+	assert.Equal(t, map[string]any{"bucket": "b", "forceDestroy": false, "tags": []any{"a"}}, r.Props,
+		"a list with an unknown element is unknown, not shorter")
 	assert.True(t, r.Protect)
 	assert.Equal(t, "us-east-1", r.ProviderRegion)
 }

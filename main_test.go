@@ -110,8 +110,15 @@ var modes = []struct {
 		[]string{"dbReplicaAddress", "nameServers"}},
 }
 
+// exampleStack turns every option on (Pulumi.example.yaml), its domain included: it runs as shipped.
+const exampleStack = "example"
+
 func TestShippedStacks(t *testing.T) {
 	for _, stack := range stacks(t) {
+		if stack == exampleStack {
+			t.Run(stack, func(t *testing.T) { checkStack(t, stack, nil, nil) })
+			continue
+		}
 		for _, mode := range modes {
 			t.Run(stack+"/"+mode.name, func(t *testing.T) {
 				checkStack(t, stack, mode.overrides, mode.emptyOutputs)
@@ -164,7 +171,7 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	t.Helper()
 	m, outputs, err := runStack(t, stack, overrides)
 	require.NoError(t, err)
-	withDomain := overrides["tastylog:domain"] != ""
+	withDomain := overrides["tastylog:domain"] != "" || stack == exampleStack
 
 	providers := map[string]*testkit.Resource{}
 	for _, p := range m.ByType(typeProvider) {
@@ -271,7 +278,14 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
 	nic := lt.Objects("networkInterfaces")[0]
 	assert.Equal(t, "false", nic["associatePublicIpAddress"])
-	assert.Equal(t, []any{net + "-app-sg-id"}, nic["securityGroups"], "opmng is attached only when adminCidrs gives it rules")
+	groups := []any{net + "-app-sg-id"}
+	for _, r := range m.ByType(typeIngressRule) {
+		if r.Str("securityGroupId") == net+"-opmng-sg-id" {
+			groups = append(groups, net+"-opmng-sg-id")
+			break
+		}
+	}
+	assert.Equal(t, groups, nic["securityGroups"], "opmng is attached only when adminCidrs gives it rules")
 	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
 	require.NoError(t, err)
 	assert.Contains(t, string(userData), "PARAM_PATH='"+path+"'", "servers read this stack's settings")

@@ -80,7 +80,7 @@ func (b *builder) buildTrail() error {
 			IncludeManagementEvents: pulumi.Bool(true),
 		}},
 		Tags: layer.NameTags(b.args.TrailName),
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{policy}))...)
+	}, b.with(pulumi.DependsOn([]pulumi.Resource{policy}), pulumi.Protect(b.args.Production))...)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,9 @@ func keyPolicy(account string, publishers ...string) iampolicy.Document {
 }
 
 // buildTopics creates one KMS key and alert topic in the app region and one in us-east-1, each with the
-// configured email subscriptions.
+// configured email subscriptions. Each topic has its own key rather than the data layer's stack key: the
+// us-east-1 topic cannot use a key of another region, and these policies admit the publishing services,
+// which the stack key's need not. The keys are protected in production, like the stack key.
 func (b *builder) buildTopics() error {
 	var err error
 	b.topic, err = b.topicIn("alerts", b.opts, cloudWatchService, eventBridgeService, rdsEventsService)
@@ -50,7 +52,7 @@ func (b *builder) topicIn(role string, opts []pulumi.ResourceOption, publishers 
 		DeletionWindowInDays: pulumi.Int(30),
 		Policy:               pulumi.String(keyPolicy(b.args.AccountId, publishers...).JSON()),
 		Tags:                 layer.NameTags(name + "-key"),
-	}, opts...)
+	}, layer.With(opts, pulumi.Protect(b.args.Production))...)
 	if err != nil {
 		return nil, err
 	}

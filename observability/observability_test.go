@@ -359,3 +359,16 @@ func TestAuditTrailWithTheStackKey(t *testing.T) {
 		assert.Equal(t, 365, g.Int("retentionInDays"), name)
 	}
 }
+
+// In production the trail and the topics' keys are protected in state.
+func TestProductionProtectsTheTrailAndKeys(t *testing.T) {
+	a := args(obsspec.Default())
+	a.Production = true
+	m, _ := run(t, a)
+	assert.True(t, m.One(t, typeTrail, "tastylog-dev-trail").Protect)
+	for _, k := range m.ByType("aws:kms/key:Key") {
+		assert.True(t, k.Protect, k.Name)
+	}
+	m, _ = run(t, args(obsspec.Default()))
+	assert.False(t, m.One(t, typeTrail, "tastylog-dev-trail").Protect, "a disposable stack's trail is not")
+}

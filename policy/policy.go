@@ -85,6 +85,7 @@ const (
 	typeTrail          = "aws:cloudtrail/trail:Trail"
 	typeKey            = "aws:kms/key:Key"
 	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeNetworkAcl     = "aws:ec2/networkAcl:NetworkAcl"
 )
 
 // Rules are the project's policies.
@@ -93,6 +94,11 @@ var Rules = []Rule{
 		Name:        "no-world-ingress",
 		Description: "Security groups admit nothing from the whole internet.",
 		Resource:    noWorldIngress,
+	},
+	{
+		Name:        "acls-keep-remote-admin-closed",
+		Description: "No network ACL lets the whole internet reach SSH (22) or RDP (3389) (Security Hub EC2.21).",
+		Resource:    aclsKeepRemoteAdminClosed,
 	},
 	{
 		Name:        "no-internet-path-to-the-origin",
@@ -191,6 +197,28 @@ func noWorldIngress(r Resource) []string {
 		}
 	}
 	return nil
+}
+
+func aclsKeepRemoteAdminClosed(r Resource) []string {
+	if r.Type != typeNetworkAcl {
+		return nil
+	}
+	var out []string
+	for _, e := range list(r.Props, "ingress") {
+		m, _ := e.(map[string]any)
+		if m == nil || m["action"] != "allow" || !world(str(m, "cidrBlock")) && !world(str(m, "ipv6CidrBlock")) {
+			continue
+		}
+		from, _ := m["fromPort"].(float64)
+		to, _ := m["toPort"].(float64)
+		all := m["protocol"] == "-1" || m["protocol"] == "all"
+		for _, port := range []float64{22, 3389} {
+			if all || from <= port && port <= to {
+				out = append(out, fmt.Sprintf("rule %v admits %v from the whole internet", m["ruleNo"], port))
+			}
+		}
+	}
+	return out
 }
 
 func originsPrivate(r Resource) []string {

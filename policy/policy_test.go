@@ -60,6 +60,15 @@ func TestRules(t *testing.T) {
 				res(typeIngressRule, map[string]any{"cidrIpv4": "0.0.0.0/0", "fromPort": 443.0, "toPort": 443.0, "tags": map[string]any{"Name": "x-web-sg-in-443-world"}}),
 			},
 			"from the whole internet"},
+		{"acls-keep-remote-admin-closed",
+			[]Resource{res(typeNetworkAcl, map[string]any{"ingress": []any{
+				map[string]any{"ruleNo": 100.0, "action": "allow", "protocol": "tcp", "fromPort": 1024.0, "toPort": 3388.0, "cidrBlock": "0.0.0.0/0"},
+				map[string]any{"ruleNo": 110.0, "action": "allow", "protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "cidrBlock": "10.0.0.0/16"},
+			}})},
+			[]Resource{res(typeNetworkAcl, map[string]any{"ingress": []any{
+				map[string]any{"ruleNo": 100.0, "action": "allow", "protocol": "tcp", "fromPort": 1024.0, "toPort": 65535.0, "cidrBlock": "0.0.0.0/0"},
+			}})},
+			"rule 100 admits 3389 from the whole internet"},
 		{"no-internet-path-to-the-origin",
 			[]Resource{
 				res(typeLoadBalancer, map[string]any{"internal": true}),

@@ -89,6 +89,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		AppSecurityGroupId:   net.AppSecurityGroupId,
 		OpmngSecurityGroupId: net.OpmngSecurityGroupId,
 		DeployBucketName:     db.DeployBucket.Name,
+		SettingsArns:         db.ParameterArns,
 	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err

@@ -18,9 +18,10 @@ var groupMetrics = []string{
 // to the launch template's latest version number (never $Latest, so a template change is a visible diff
 // and starts a rolling instance refresh), and a CPU target-tracking policy.
 //
-// `pulumi up` does not wait for capacity (WaitForCapacityTimeout "0"): a server is healthy only once a
-// release is published to the deploy bucket, which happens after the first `up`; waiting would hang the
-// first deployment for the timeout and then fail it. Health shows in the target group and its alarms.
+// The group starts once the app's settings exist and `latest` names a release (the placeholder on a new
+// stack), so its first servers boot into something that passes the health check instead of being
+// replaced every grace period, each replacement an e-mail. `pulumi up` still does not wait for capacity
+// (WaitForCapacityTimeout "0"): health shows in the target group and its alarms.
 func (b *builder) buildAutoScaling() error {
 	a := b.args
 	name := b.name + "-app-asg"
@@ -34,6 +35,10 @@ func (b *builder) buildAutoScaling() error {
 	for _, k := range keys {
 		tags = append(tags, autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: serverTags[k], PropagateAtLaunch: pulumi.Bool(true)})
 	}
+
+	// The settings path, as a tag that resolves only once every setting exists: the group waits for them.
+	settingsPath := a.SettingsArns.ToStringArrayOutput().ApplyT(func([]string) string { return a.ParameterPath }).(pulumi.StringOutput)
+	tags = append(tags, autoscaling.GroupTagArgs{Key: pulumi.String("SettingsPath"), Value: settingsPath, PropagateAtLaunch: pulumi.Bool(false)})
 
 	var err error
 	b.group, err = autoscaling.NewGroup(b.ctx, name, &autoscaling.GroupArgs{
@@ -67,7 +72,7 @@ func (b *builder) buildAutoScaling() error {
 	}, b.with(
 		// Scaling policies own the desired capacity once the group exists; config sets only the start.
 		pulumi.IgnoreChanges([]string{"desiredCapacity"}),
-		pulumi.DependsOn([]pulumi.Resource{b.rolePolicy, b.logGroups[logApp], b.logGroups[logSystem]}),
+		pulumi.DependsOn([]pulumi.Resource{b.rolePolicy, b.logGroups[logApp], b.logGroups[logSystem], b.latest}),
 	)...)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/layer"
@@ -49,6 +50,9 @@ type Args struct {
 	AppSecurityGroupId   pulumi.StringInput
 	OpmngSecurityGroupId pulumi.StringInput
 	DeployBucketName     pulumi.StringInput
+	// SettingsArns are the app's parameters (data layer): the servers start once they exist, since a
+	// server cannot pass its health check without them.
+	SettingsArns pulumi.StringArrayInput
 }
 
 // Compute is the app fleet and what the edge and observability layers need of it.
@@ -76,6 +80,7 @@ type builder struct {
 	profile     *iam.InstanceProfile
 	role        *iam.Role
 	rolePolicy  *iam.RolePolicy
+	latest      *s3.BucketObjectv2
 	template    launchTemplate
 	group       *autoscaling.Group
 }
@@ -92,8 +97,8 @@ func (a *Args) validate() error {
 			errs = append(errs, fmt.Errorf("%s is required", f.name))
 		}
 	}
-	if a.VpcId == nil || a.SubnetIds == nil || a.AppSecurityGroupId == nil || a.OpmngSecurityGroupId == nil || a.DeployBucketName == nil {
-		errs = append(errs, errors.New("VpcId, SubnetIds, AppSecurityGroupId, OpmngSecurityGroupId and DeployBucketName are required"))
+	if a.VpcId == nil || a.SubnetIds == nil || a.AppSecurityGroupId == nil || a.OpmngSecurityGroupId == nil || a.DeployBucketName == nil || a.SettingsArns == nil {
+		errs = append(errs, errors.New("VpcId, SubnetIds, AppSecurityGroupId, OpmngSecurityGroupId, DeployBucketName and SettingsArns are required"))
 	}
 	return errors.Join(errs...)
 }
@@ -118,6 +123,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		layer.Step{What: "log groups", Run: b.buildLogGroups},
 		layer.Step{What: "iam", Run: b.buildIam},
 		layer.Step{What: "launch template", Run: b.buildLaunchTemplate},
+		layer.Step{What: "placeholder release", Run: b.buildPlaceholderRelease},
 		layer.Step{What: "auto scaling group", Run: b.buildAutoScaling},
 	); err != nil {
 		return nil, err

@@ -1,13 +1,19 @@
 package compute
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -65,6 +71,7 @@ func args(spec computespec.Spec) *Args {
 		AppSecurityGroupId:   pulumi.String("sg-app"),
 		OpmngSecurityGroupId: pulumi.String("sg-opmng"),
 		DeployBucketName:     pulumi.String(deployBucket),
+		SettingsArns:         pulumi.ToStringArray([]string{settingArn}),
 	}
 }
 
@@ -133,6 +140,82 @@ func TestLaunchTemplate(t *testing.T) {
 	}
 }
 
+const settingArn = "arn:aws:ssm:ap-northeast-1:" + testkit.AccountID + ":parameter/tastylog/dev/app/MYSQL_HOST"
+
+// A new stack's `latest` names the placeholder release, which the group waits for, and Pulumi never
+// writes `latest` again; the archive is the same bytes every run, with app.js at its top.
+func TestPlaceholderRelease(t *testing.T) {
+	m, _ := run(t, args(devLike()))
+	release := m.One(t, "aws:s3/bucketObjectv2:BucketObjectv2", "tastylog-dev-placeholder-release")
+	assert.Equal(t, deployBucket, release.Str("bucket"))
+	assert.Equal(t, PlaceholderRelease, release.Str("key"))
+	latest := m.One(t, "aws:s3/bucketObjectv2:BucketObjectv2", "tastylog-dev-latest-release")
+	assert.Equal(t, "latest", latest.Str("key"))
+	assert.Equal(t, PlaceholderRelease+"\n", latest.Str("content"))
+	assert.Contains(t, latest.IgnoreChanges, "content", "deployments own latest after the first up")
+	assert.Contains(t, latest.DependsOn, release.URN)
+	asg := m.One(t, typeGroup, "tastylog-dev-app-asg")
+	assert.Contains(t, asg.DependsOn, latest.URN, "servers boot into a release")
+	assert.Contains(t, userDataOf(t, m), "tastylog-app-*.tar.gz)", "the bootstrap accepts the placeholder's name")
+
+	a, err := placeholderArchive(AppPort, "/favicon.ico")
+	require.NoError(t, err)
+	b, err := placeholderArchive(AppPort, "/favicon.ico")
+	require.NoError(t, err)
+	assert.Equal(t, a, b, "deterministic: a second up changes nothing")
+	assert.Equal(t, base64.StdEncoding.EncodeToString(a), release.Str("contentBase64"))
+	zr, err := gzip.NewReader(bytes.NewReader(a))
+	require.NoError(t, err)
+	tr := tar.NewReader(zr)
+	h, err := tr.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "app.js", h.Name)
+	app, err := io.ReadAll(tr)
+	require.NoError(t, err)
+	assert.Contains(t, string(app), `const healthPath = "/favicon.ico";`)
+	_, err = tr.Next()
+	assert.ErrorIs(t, err, io.EOF, "app.js only")
+}
+
+// The placeholder app answers the health check with 200 and everything else with 503; run with Node when
+// the machine has it.
+func TestPlaceholderAppServes(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	a, err := placeholderArchive(AppPort, "/favicon.ico")
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(bytes.NewReader(a))
+	require.NoError(t, err)
+	tr := tar.NewReader(zr)
+	_, err = tr.Next()
+	require.NoError(t, err)
+	app, err := io.ReadAll(tr)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.js"), app, 0o644))
+	port := "38911"
+	cmd := exec.Command(node, filepath.Join(dir, "app.js"))
+	cmd.Env = append(os.Environ(), "PORT="+port)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	get := func(path string) int {
+		for i := 0; i < 50; i++ {
+			resp, err := http.Get("http://127.0.0.1:" + port + path)
+			if err == nil {
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Fatalf("the placeholder did not answer on %s", port)
+		return 0
+	}
+	assert.Equal(t, 200, get("/favicon.ico"), "the target group's health check passes")
+	assert.Equal(t, 503, get("/"), "visitors learn there is no release yet")
+}
+
 func TestKeyPairOnlyWhenConfigured(t *testing.T) {
 	spec := devLike()
 	spec.SshPublicKey = testKey
@@ -181,10 +264,11 @@ func TestAutoScalingGroup(t *testing.T) {
 
 			tags := map[string]string{}
 			for _, tag := range asg.Objects("tags") {
-				assert.Equal(t, true, tag["propagateAtLaunch"], tag["key"])
+				assert.Equal(t, tag["key"] != "SettingsPath", tag["propagateAtLaunch"], tag["key"])
 				tags[tag["key"].(string)] = tag["value"].(string)
 			}
-			assert.Equal(t, map[string]string{"Name": "tastylog-dev-app-ec2", "Project": "tastylog", "Env": "dev", "ManagedBy": "pulumi"}, tags)
+			assert.Equal(t, map[string]string{"Name": "tastylog-dev-app-ec2", "Project": "tastylog", "Env": "dev", "ManagedBy": "pulumi",
+				"SettingsPath": "/tastylog/dev/app/"}, tags, "SettingsPath resolves once the settings exist: the group waits for them")
 
 			cpu := m.One(t, typePolicy, "tastylog-dev-app-cpu-target")
 			assert.Equal(t, asg.ID, cpu.Str("autoscalingGroupName"))
@@ -345,7 +429,7 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 			assert.Equal(t, provider.URN, p.URN, r.Name)
 		}
 	}
-	assert.Equal(t, 10, n, "target group, 2 log groups, role, policy, profile, key pair, launch template, group, scaling policy")
+	assert.Equal(t, 12, n, "target group, 2 log groups, role, policy, profile, key pair, launch template, placeholder release, latest, group, scaling policy")
 	for _, inv := range m.Invokes(testkit.TokenGetSsmParameter) {
 		assert.True(t, strings.HasPrefix(inv.Provider, provider.URN+"::"), "the AMI lookup uses the app provider")
 	}

@@ -103,6 +103,8 @@ var Rules = map[string]Rule{
 		Source: "CloudFront API, CreateVpcOrigin: VpcOriginEndpointConfig.Name (no limit published; held to the 64 of CloudFront's other names)"},
 	"aws:wafv2/webAcl:WebAcl": {Prop: "name", Max: 128, Chars: regexp.MustCompile(`^[\w-]+$`),
 		Source: "AWS WAF API, CreateWebACL: Name"},
+	"aws:s3/bucketObjectv2:BucketObjectv2": {Prop: "key", Max: 1024, Chars: anyPrintable,
+		Source: "Amazon S3 User Guide, naming objects: keys up to 1,024 bytes of UTF-8"},
 	"aws:ssm/parameter:Parameter": {Prop: "name", Max: 1011, Chars: parameterChars,
 		Source: "Systems Manager API, PutParameter: Name (1011 characters with the path)"},
 }

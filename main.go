@@ -107,13 +107,18 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		SubnetIds:                      net.PrivateSubnetIds,
 		WebSecurityGroupId:             net.WebSecurityGroupId,
 		TargetGroupArn:                 app.TargetGroupArn,
-		TargetGroupArnSuffix:           app.TargetGroupArnSuffix,
-		AutoScalingGroupName:           app.AutoScalingGroupName,
 		StaticBucketName:               db.StaticBucket.Name,
 		StaticBucketRegionalDomainName: db.StaticBucket.RegionalDomainName,
 		LogsBucketName:                 db.LogsBucket.Name,
 	}, pulumi.Providers(providers.app))
 	if err != nil {
+		return nil, err
+	}
+	if err := app.ScaleOnRequests(ctx, compute.RequestScaling{
+		AlbArnSuffix:   front.AlbArnSuffix,
+		ForwardRuleArn: front.ForwardRuleArn,
+		Aliases:        []pulumi.Alias{{Parent: front}}, // the edge layer's child until it moved here
+	}); err != nil {
 		return nil, err
 	}
 

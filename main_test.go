@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/compute"
+	"github.com/tastylog/infra/edge"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
@@ -753,4 +755,28 @@ func TestConfigReadWithoutTheKeyList(t *testing.T) {
 		return err
 	}))
 	assert.Len(t, m.ByType(typeNat), 1, "dev's natStrategy single was read")
+}
+
+// Request-count scaling is the compute layer's policy on its own group, added once the edge exists: its
+// label names this load balancer and target group and resolves after the forwarding rule; it keeps the
+// URN it had as the edge layer's child through an alias.
+func TestRequestScalingBelongsToCompute(t *testing.T) {
+	m, _, err := runStack(t, "prod", nil)
+	require.NoError(t, err)
+	p := m.One(t, "aws:autoscaling/policy:Policy", "tastylog-prod-app-requests-target")
+	assert.Equal(t, compute.Type, m.ByURN(p.Parent).Type)
+	asg := m.One(t, typeGroup, "tastylog-prod-app-asg")
+	assert.Equal(t, asg.ID, p.Str("autoscalingGroupName"))
+	ttc := p.Input("targetTrackingConfiguration").(map[string]any)
+	assert.EqualValues(t, 1000, ttc["targetValue"])
+	spec := ttc["predefinedMetricSpecification"].(map[string]any)
+	assert.Equal(t, "ALBRequestCountPerTarget", spec["predefinedMetricType"])
+	assert.Regexp(t, `^app/tastylog-prod-app-alb/[0-9a-f]+/targetgroup/tastylog-prod-app-tg`, spec["resourceLabel"])
+	assert.Contains(t, p.DependsOn, m.One(t, "aws:lb/listenerRule:ListenerRule", "tastylog-prod-app-alb-from-cloudfront").URN,
+		"AWS accepts the policy only once the target group is attached")
+	assert.Equal(t, []string{m.ByType(edge.Type)[0].URN}, p.AliasParents, "the alias keeps the URN it had under the edge layer")
+
+	m, _, err = runStack(t, "prod", map[string]string{"tastylog:appRequestsPerTarget": "0"})
+	require.NoError(t, err)
+	assert.Nil(t, m.Find("aws:autoscaling/policy:Policy", "tastylog-prod-app-requests-target"))
 }

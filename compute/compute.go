@@ -66,6 +66,9 @@ type Compute struct {
 	RoleName             pulumi.StringOutput
 	AppLogGroupName      pulumi.StringOutput
 	SystemLogGroupName   pulumi.StringOutput
+
+	name              string
+	requestsPerTarget int
 }
 
 type builder struct {
@@ -132,6 +135,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	component.TargetGroupArn = b.targetGroup.Arn
 	component.TargetGroupArnSuffix = b.targetGroup.ArnSuffix
 	component.AutoScalingGroupName = b.group.Name
+	component.name, component.requestsPerTarget = b.name, b.args.RequestsPerTarget
 	component.LaunchTemplateId = b.template.res.ID()
 	component.RoleName = b.role.Name
 	component.AppLogGroupName = b.logGroups[logApp].Name

@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -103,26 +102,5 @@ func (b *builder) buildLoadBalancer() error {
 		}},
 		Tags: layer.NameTags(name + "-from-cloudfront"),
 	}, b.opts...)
-	return err
-}
-
-// buildRequestScaling adds request-count target tracking to the app's Auto Scaling group, which needs the
-// load balancer and so lives here. It waits for the forwarding rule: AWS accepts the policy only once the
-// target group is attached to the load balancer.
-func (b *builder) buildRequestScaling() error {
-	if b.args.RequestsPerTarget == 0 {
-		return nil
-	}
-	_, err := autoscaling.NewPolicy(b.ctx, b.name+"-app-requests-target", &autoscaling.PolicyArgs{
-		AutoscalingGroupName: b.args.AutoScalingGroupName,
-		PolicyType:           pulumi.String("TargetTrackingScaling"),
-		TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
-			PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
-				PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
-				ResourceLabel:        pulumi.Sprintf("%s/%s", b.alb.ArnSuffix, b.args.TargetGroupArnSuffix),
-			},
-			TargetValue: pulumi.Float64(float64(b.args.RequestsPerTarget)),
-		},
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{b.forward}))...)
 	return err
 }

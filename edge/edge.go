@@ -48,8 +48,6 @@ type Args struct {
 	SubnetIds                      pulumi.StringArrayInput
 	WebSecurityGroupId             pulumi.StringInput
 	TargetGroupArn                 pulumi.StringInput
-	TargetGroupArnSuffix           pulumi.StringInput
-	AutoScalingGroupName           pulumi.StringInput
 	StaticBucketName               pulumi.StringInput
 	StaticBucketRegionalDomainName pulumi.StringInput
 	LogsBucketName                 pulumi.StringInput
@@ -60,12 +58,15 @@ type Edge struct {
 	pulumi.ResourceState
 
 	// SiteUrl is https://{env}.{domain}, or https://<id>.cloudfront.net without a domain.
-	SiteUrl                  pulumi.StringOutput
-	CloudFrontDomainName     pulumi.StringOutput
-	DistributionId           pulumi.StringOutput
-	DistributionArn          pulumi.StringOutput
-	AlbDnsName               pulumi.StringOutput
-	AlbArnSuffix             pulumi.StringOutput
+	SiteUrl              pulumi.StringOutput
+	CloudFrontDomainName pulumi.StringOutput
+	DistributionId       pulumi.StringOutput
+	DistributionArn      pulumi.StringOutput
+	AlbDnsName           pulumi.StringOutput
+	AlbArnSuffix         pulumi.StringOutput
+	// ForwardRuleArn is the listener rule that forwards to the app's target group: it exists once the
+	// target group is attached to the load balancer.
+	ForwardRuleArn           pulumi.StringOutput
 	HostedZoneId             pulumi.StringOutput
 	NameServers              pulumi.StringArrayOutput // only when the zone is created here
 	CloudFrontCertificateArn pulumi.StringOutput
@@ -110,8 +111,8 @@ func (a *Args) validate() error {
 	if a.UsEast1 == nil {
 		errs = append(errs, errors.New("UsEast1 provider is required"))
 	}
-	if a.SubnetIds == nil || a.WebSecurityGroupId == nil || a.TargetGroupArn == nil || a.TargetGroupArnSuffix == nil ||
-		a.AutoScalingGroupName == nil || a.StaticBucketName == nil || a.StaticBucketRegionalDomainName == nil || a.LogsBucketName == nil {
+	if a.SubnetIds == nil || a.WebSecurityGroupId == nil || a.TargetGroupArn == nil ||
+		a.StaticBucketName == nil || a.StaticBucketRegionalDomainName == nil || a.LogsBucketName == nil {
 		errs = append(errs, errors.New("the network, compute and data inputs are all required"))
 	}
 	return errors.Join(errs...)
@@ -143,7 +144,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		layer.Step{What: "static bucket policy", Run: b.buildStaticBucketPolicy},
 		layer.Step{What: "cloudfront logs", Run: b.buildLogDelivery},
 		layer.Step{What: "dns records", Run: b.buildAliases},
-		layer.Step{What: "request scaling", Run: b.buildRequestScaling},
 	); err != nil {
 		return nil, err
 	}
@@ -169,6 +169,7 @@ func (b *builder) export(e *Edge) {
 	e.DistributionArn = b.distribution.Arn
 	e.AlbDnsName = b.alb.DnsName
 	e.AlbArnSuffix = b.alb.ArnSuffix
+	e.ForwardRuleArn = b.forward.Arn
 	e.HostedZoneId = b.zoneID
 	e.NameServers = b.nameServers
 	e.CloudFrontCertificateArn = b.cfCert

@@ -32,7 +32,6 @@ const (
 	typeLogSource    = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 	typeLogDest      = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 	typeLogDelivery  = "aws:cloudwatch/logDelivery:LogDelivery"
-	typeScaling      = "aws:autoscaling/policy:Policy"
 	typeSecret       = "random:index/randomPassword:RandomPassword"
 	componentName    = "tastylog-dev"
 	account          = testkit.AccountID
@@ -66,8 +65,6 @@ func args(spec edgespec.Spec) *Args {
 		SubnetIds:                      pulumi.ToStringArray([]string{"subnet-private-1a", "subnet-private-1c"}),
 		WebSecurityGroupId:             pulumi.String("sg-web"),
 		TargetGroupArn:                 pulumi.String("arn:aws:elasticloadbalancing:ap-northeast-1:" + account + ":targetgroup/app/1"),
-		TargetGroupArnSuffix:           pulumi.String("targetgroup/app/1"),
-		AutoScalingGroupName:           pulumi.String("tastylog-dev-app-asg-1"),
 		StaticBucketName:               pulumi.String(staticBucket),
 		StaticBucketRegionalDomainName: pulumi.String(staticBucket + ".s3.ap-northeast-1.amazonaws.com"),
 		LogsBucketName:                 pulumi.String(logsBucket),
@@ -359,24 +356,6 @@ func TestAliasRecords(t *testing.T) {
 		assert.Equal(t, c.target, aliases[0]["name"])
 		assert.Equal(t, c.zone, aliases[0]["zoneId"])
 	}
-}
-
-func TestRequestScaling(t *testing.T) {
-	m, _ := run(t, args(noDomain()))
-	p := m.One(t, typeScaling, "tastylog-dev-app-requests-target")
-	assert.Equal(t, "tastylog-dev-app-asg-1", p.Str("autoscalingGroupName"))
-	ttc := p.Input("targetTrackingConfiguration").(map[string]any)
-	assert.EqualValues(t, 1000, ttc["targetValue"])
-	assert.Equal(t, map[string]any{
-		"predefinedMetricType": "ALBRequestCountPerTarget",
-		"resourceLabel":        "app/tastylog-dev-app-alb/50dc6c495c0c9188/targetgroup/app/1",
-	}, ttc["predefinedMetricSpecification"])
-	assert.Contains(t, p.DependsOn, m.One(t, typeRule, "tastylog-dev-app-alb-from-cloudfront").URN)
-
-	spec := noDomain()
-	spec.RequestsPerTarget = 0
-	m, _ = run(t, args(spec))
-	assert.Empty(t, m.ByType(typeScaling))
 }
 
 func TestOriginSecret(t *testing.T) {

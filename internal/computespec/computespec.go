@@ -56,6 +56,9 @@ type Spec struct {
 	RefreshMaxHealthyPercentage int
 	// CpuTarget is the average CPU the group scales to hold.
 	CpuTarget int
+	// RequestsPerTarget is the request count per app server per minute the group holds by target
+	// tracking on the load balancer's metric; 0 turns that policy off (CPU tracking stays).
+	RequestsPerTarget int
 	// RootVolumeSize is the encrypted gp3 root volume in GiB.
 	RootVolumeSize int
 	// SshPublicKey, when set, is installed as the servers' key pair (for SSH over Session Manager, or with
@@ -78,6 +81,7 @@ func Default() Spec {
 		RefreshMinHealthyPercentage: 100,
 		RefreshMaxHealthyPercentage: 200,
 		CpuTarget:                   50,
+		RequestsPerTarget:           1000,
 		RootVolumeSize:              20,
 		SshPublicKey:                "",
 		LogRetentionDays:            30,
@@ -167,6 +171,9 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 		fail("appRefreshMaxHealthyPercentage", strconv.Itoa(maxH), "is more than 100 points above %sappRefreshMinHealthyPercentage (%d); AWS refuses that", keyPrefix, minH)
 	case minH == 100 && maxH == 100:
 		fail("appRefreshMaxHealthyPercentage", "100", "leaves an instance refresh no room: with %sappRefreshMinHealthyPercentage 100 it must be above 100 (200 replaces before terminating)", keyPrefix)
+	}
+	if s.RequestsPerTarget < 0 {
+		fail("appRequestsPerTarget", strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
 	}
 	if s.CpuTarget < 10 || s.CpuTarget > 90 {
 		fail("appCpuTarget", strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")

@@ -32,6 +32,7 @@ func TestValidateRejects(t *testing.T) {
 		admin  []string
 		want   string
 	}{
+		{"RequestsPerTarget", func(s *Spec) { s.RequestsPerTarget = -1 }, nil, `tastylog:appRequestsPerTarget: "-1" must be 0 (off) or a positive request count`},
 		{"ArchitectureMismatch", func(s *Spec) { s.InstanceType = "t4g.small"; s.Architecture = ArchX86_64 }, nil,
 			`tastylog:appArchitecture: "x86_64" does not match t4g.small, which runs arm64 AMIs`},
 		{"ArchitectureMismatchX86", func(s *Spec) { s.InstanceType = "t3.small"; s.Architecture = ArchArm64 }, nil,

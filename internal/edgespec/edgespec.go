@@ -41,9 +41,6 @@ type Spec struct {
 	AlbDeletionProtection bool
 	// AlbIdleTimeout is the load balancer's idle connection timeout in seconds.
 	AlbIdleTimeout int
-	// RequestsPerTarget is the request count per app server the Auto Scaling group holds; 0 turns the
-	// request-based scaling policy off (CPU tracking stays).
-	RequestsPerTarget int
 }
 
 // Default returns an edge without a domain, every price class, and the load balancer protected.
@@ -52,7 +49,6 @@ func Default() Spec {
 		PriceClass:            "PriceClass_All",
 		AlbDeletionProtection: true,
 		AlbIdleTimeout:        60,
-		RequestsPerTarget:     1000,
 		Waf:                   true,
 		WafRateLimit:          2000,
 	}
@@ -169,9 +165,6 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	}
 	if s.AlbIdleTimeout < 1 || s.AlbIdleTimeout > 4000 {
 		fail("albIdleTimeout", strconv.Itoa(s.AlbIdleTimeout), "must be from 1 to 4000 seconds")
-	}
-	if s.RequestsPerTarget < 0 {
-		fail("appRequestsPerTarget", strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
 	}
 	return errors.Join(errs...)
 }

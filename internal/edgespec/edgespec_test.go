@@ -85,7 +85,6 @@ func TestValidateRejects(t *testing.T) {
 			`tastylog:priceClass: "PriceClass_Asia" is not a CloudFront price class; allowed: PriceClass_100, PriceClass_200, PriceClass_All`},
 		{"RegionalWebACL", func(s *Spec) { s.WebAclArn = strings.Replace(webACL, "global", "regional", 1) }, `is not a WAFv2 web ACL of CLOUDFRONT scope`},
 		{"IdleTimeout", func(s *Spec) { s.AlbIdleTimeout = 0 }, `tastylog:albIdleTimeout: "0" must be from 1 to 4000 seconds`},
-		{"RequestsPerTarget", func(s *Spec) { s.RequestsPerTarget = -1 }, `tastylog:appRequestsPerTarget: "-1"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

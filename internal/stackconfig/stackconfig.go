@@ -100,6 +100,7 @@ func bindings(c *Config) []binding {
 		integer("appRefreshMinHealthyPercentage", &app.RefreshMinHealthyPercentage),
 		integer("appRefreshMaxHealthyPercentage", &app.RefreshMaxHealthyPercentage),
 		integer("appCpuTarget", &app.CpuTarget),
+		integer("appRequestsPerTarget", &app.RequestsPerTarget),
 		integer("appRootVolumeSize", &app.RootVolumeSize),
 		str("appSshPublicKey", &app.SshPublicKey),
 		integer("logRetentionDays", &app.LogRetentionDays),
@@ -115,7 +116,6 @@ func bindings(c *Config) []binding {
 		integer("wafRateLimit", &e.WafRateLimit),
 		boolean("albDeletionProtection", &e.AlbDeletionProtection),
 		integer("albIdleTimeout", &e.AlbIdleTimeout),
-		integer("appRequestsPerTarget", &e.RequestsPerTarget),
 
 		list("alarmEmails", &o.AlarmEmails),
 		list("alarmTopicArns", &o.AlarmTopicArns),

@@ -170,12 +170,12 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		Compute: computespec.Spec{
 			InstanceType: "c7g.large", Architecture: "arm64", MinSize: 1, DesiredCapacity: 2, MaxSize: 3,
 			HealthCheckGracePeriod: 240, HealthCheckPath: "/public/ok.txt",
-			RefreshMinHealthyPercentage: 50, RefreshMaxHealthyPercentage: 150, CpuTarget: 60, RootVolumeSize: 30,
+			RefreshMinHealthyPercentage: 50, RefreshMaxHealthyPercentage: 150, CpuTarget: 60, RequestsPerTarget: 0, RootVolumeSize: 30,
 			SshPublicKey: testKey, LogRetentionDays: 14,
 		},
 		Edge: edgespec.Spec{
 			Domain: "example.com", HostedZoneId: "Z0123456789ABCDEFGHIJ", CloudFrontCertificateArn: cfCert, AlbCertificateArn: albCert,
-			PriceClass: "PriceClass_200", WafRateLimit: 3000, AlbDeletionProtection: false, AlbIdleTimeout: 120, RequestsPerTarget: 0,
+			PriceClass: "PriceClass_200", WafRateLimit: 3000, AlbDeletionProtection: false, AlbIdleTimeout: 120,
 		},
 		Observability: obsspec.Spec{
 			AlarmEmails: []string{"ops@example.com"}, AlarmTopicArns: []string{},

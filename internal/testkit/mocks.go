@@ -39,7 +39,9 @@ type Resource struct {
 	ReplaceOnChanges    []string
 	DeletedWith         string
 	AliasURNs           []string
-	AdditionalSecrets   []string
+	// AliasParents are the parent URNs of the aliases given as specs (pulumi.Alias{Parent: ...}).
+	AliasParents      []string
+	AdditionalSecrets []string
 }
 
 // Invoke is one function call the program made.
@@ -111,6 +113,13 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.DeletedWith = rpc.GetDeletedWith()
 		r.AliasURNs = rpc.GetAliasURNs()
+		for _, a := range rpc.GetAliases() {
+			if spec := a.GetSpec(); spec != nil && spec.GetParentUrn() != "" {
+				r.AliasParents = append(r.AliasParents, spec.GetParentUrn())
+			} else if a.GetUrn() != "" {
+				r.AliasURNs = append(r.AliasURNs, a.GetUrn())
+			}
+		}
 		r.AdditionalSecrets = rpc.GetAdditionalSecretOutputs()
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)

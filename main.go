@@ -34,7 +34,7 @@ func run(ctx *pulumi.Context) error {
 
 // stackKey is the data layer's stack key for the layers that encrypt with it, nil without one.
 func stackKey(cfg *stackconfig.Config, db *data.Data) pulumi.StringInput {
-	if !cfg.Data.StackKey {
+	if !cfg.StackKey() {
 		return nil
 	}
 	return db.KeyArn
@@ -53,7 +53,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	}
 
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{
-		Spec: cfg.Network, OriginPort: cfg.Edge.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort,
+		Spec: cfg.Network, OriginPort: cfg.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort,
 	},
 		pulumi.Providers(providers.app))
 	if err != nil {
@@ -83,7 +83,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		ParameterPath:        cfg.ParameterPath(),
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
 		AdminCidrs:           cfg.Network.AdminCidrs,
-		DetailedMonitoring:   cfg.Data.Production,
+		DetailedMonitoring:   cfg.Production(),
 		VpcId:                net.VpcId,
 		SubnetIds:            net.PrivateSubnetIds,
 		AppSecurityGroupId:   net.AppSecurityGroupId,
@@ -99,9 +99,9 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Env:                            cfg.Env,
 		AccountId:                      identity.AccountId,
 		Region:                         cfg.Region(),
-		Production:                     cfg.Data.Production,
+		Production:                     cfg.Production(),
 		UsEast1:                        providers.usEast1,
-		LogRetentionDays:               cfg.Compute.LogRetentionDays,
+		LogRetentionDays:               cfg.LogRetentionDays(),
 		AlbLogPrefix:                   data.AlbLogPrefix,
 		CloudFrontLogPrefix:            data.CloudFrontLogPrefix,
 		SubnetIds:                      net.PrivateSubnetIds,
@@ -129,7 +129,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Region:               cfg.Region(),
 		UsEast1:              providers.usEast1,
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
-		Production:           cfg.Data.Production,
+		Production:           cfg.Production(),
 		TrailName:            db.TrailName,
 		TrailBucketName:      db.TrailBucket.Name,
 		KeyArn:               stackKey(cfg, db),

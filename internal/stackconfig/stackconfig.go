@@ -49,6 +49,23 @@ func (c *Config) NamePrefix() string { return c.Project + "-" + c.Env }
 // ParameterPath is where the app's settings live in Parameter Store: /{project}/{env}/app/.
 func (c *Config) ParameterPath() string { return "/" + c.Project + "/" + c.Env + "/app/" }
 
+// The stack-wide decisions several layers act on. Each is set by one key, read by one layer's spec, and
+// named here so that main.go hands every layer the decision rather than another layer's settings.
+
+// Production is the stack's profile (the production key): protection, deployment waits, detailed
+// monitoring and retained audit records follow it.
+func (c *Config) Production() bool { return c.Data.Production }
+
+// StackKey reports whether the stack has its own KMS key (the data layer's; others encrypt with it).
+func (c *Config) StackKey() bool { return c.Data.StackKey }
+
+// LogRetentionDays is the retention of the operational log groups, whichever layer owns them.
+func (c *Config) LogRetentionDays() int { return c.Compute.LogRetentionDays }
+
+// OriginPort is the one port CloudFront uses to reach the load balancer (edge's decision, which the
+// network layer's groups and ACLs open).
+func (c *Config) OriginPort() int { return c.Edge.OriginPort() }
+
 const keyRegion = "aws:region"
 
 // bindings ties every key in the project namespace to its field in c. It is the one list of keys: Load

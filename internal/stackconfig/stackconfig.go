@@ -263,6 +263,10 @@ func (c *Config) validate(ns string) error {
 		errs = append(errs, configerr.New(ns+"auditLogRetentionDays", fmt.Sprint(days),
 			"keeps a production stack's trail and flow logs under %d days (%sproduction is true); audits ask for a year", obsspec.ProductionAuditDays, ns))
 	}
+	if c.Data.Production && !c.Edge.WebAcl() {
+		errs = append(errs, configerr.New(ns+"waf", "false",
+			"leaves a production stack's distribution without a web ACL (%sproduction is true); set %swaf to true, or %swafWebAclArn to your organisation's", ns, ns, ns))
+	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+"appMinSize", fmt.Sprint(c.Compute.MinSize),
 			"keeps fewer than 2 app servers in a production stack (%sproduction is true); losing one server or AZ would take the site down", ns))

@@ -382,3 +382,16 @@ func TestAuditLogRetention(t *testing.T) {
 		}
 	}
 }
+
+// A production distribution sits behind a web ACL: the stack's own, or the organisation's.
+func TestProductionNeedsAWebAcl(t *testing.T) {
+	_, err := load("tastylog", "prod", map[string]string{"tastylog:waf": "false"})
+	if err == nil || !strings.Contains(err.Error(), `tastylog:waf: "false" leaves a production stack's distribution without a web ACL`) {
+		t.Errorf("Load() error = %v, want the no-web-ACL error", err)
+	}
+	_, err = load("tastylog", "prod", map[string]string{"tastylog:waf": "false",
+		"tastylog:wafWebAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/central/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"})
+	if err != nil {
+		t.Errorf("Load() with a central web ACL = %v", err)
+	}
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// cliFlags reads testdata/pulumi-cli-flags.txt: subcommand -> every flag its --help lists (global ones too).
+func cliFlags(t *testing.T) map[string][]string {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/pulumi-cli-flags.txt")
+	require.NoError(t, err)
+	out := map[string][]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cmd, flags, ok := strings.Cut(line, ": ")
+		require.True(t, ok, line)
+		out[cmd] = strings.Fields(flags)
+	}
+	return out
+}
+
+var (
+	// codeSpan is inline code or a line of a fenced block; pulumiCommand one `pulumi ...` inside it, up
+	// to the end of its shell command.
+	codeSpan      = regexp.MustCompile("`([^`\n]+)`")
+	pulumiCommand = regexp.MustCompile(`(?:^|[\s(])(pulumi(?:\s+[^\s;&|)>]+)*)`)
+)
+
+// docCommands returns every `pulumi ...` command in README.md and docs/*.md, with where it is.
+func docCommands(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	files = append([]string{"README.md"}, files...)
+	out := map[string]string{}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var snippets []string
+		fenced := false
+		for _, line := range strings.Split(string(raw), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "```") {
+				fenced = !fenced
+				continue
+			}
+			if fenced {
+				snippets = append(snippets, line)
+				continue
+			}
+			for _, m := range codeSpan.FindAllStringSubmatch(line, -1) {
+				snippets = append(snippets, m[1])
+			}
+		}
+		for _, s := range snippets {
+			for _, m := range pulumiCommand.FindAllStringSubmatch(s, -1) {
+				out[strings.TrimSpace(m[1])] = f
+			}
+		}
+	}
+	return out
+}
+
+// Every `pulumi` command in the docs names a subcommand the CLI has and only flags that subcommand takes
+// (testdata/pulumi-cli-flags.txt, from the CLI's own --help). A misspelt or invented flag fails here.
+func TestDocsUseOnlyRealPulumiCommands(t *testing.T) {
+	flags := cliFlags(t)
+	commands := docCommands(t)
+	require.Greater(t, len(commands), 20, "the docs show their commands")
+	for cmd, file := range commands {
+		words := strings.Fields(cmd)[1:]
+		if len(words) == 0 {
+			continue // the bare word
+		}
+		sub := ""
+		var rest []string
+		for n := 2; n >= 1; n-- { // the longest subcommand the table knows
+			if len(words) >= n {
+				if _, ok := flags[strings.Join(words[:n], " ")]; ok {
+					sub, rest = strings.Join(words[:n], " "), words[n:]
+					break
+				}
+			}
+		}
+		if !assert.NotEmpty(t, sub, "%s: %q is not a pulumi subcommand the docs are checked against", file, cmd) {
+			continue
+		}
+		// A command group (stack, config, state, policy) takes a subcommand, not an argument.
+		if groups := []string{"stack", "config", "state", "policy"}; slices.Contains(groups, sub) && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			t.Errorf("%s: `%s`: pulumi %s has no subcommand %s the docs are checked against", file, cmd, sub, rest[0])
+		}
+		for _, w := range rest {
+			if !strings.HasPrefix(w, "-") {
+				continue
+			}
+			flag, _, _ := strings.Cut(w, "=")
+			assert.True(t, slices.Contains(flags[sub], flag), "%s: `%s`: pulumi %s has no flag %s", file, cmd, sub, flag)
+		}
+	}
+}
+
+// Scripts and CI answer no prompts: every up and destroy in a fenced block (a script to paste) says --yes.
+func TestDocScriptsSayYes(t *testing.T) {
+	for cmd, file := range docCommands(t) {
+		words := strings.Fields(cmd)
+		if len(words) > 1 && (words[1] == "destroy" || words[1] == "up") && strings.Contains(cmd, "--stack") && !strings.Contains(cmd, "--yes") {
+			// An interactive example names no stack; one that does is a runbook step, pasted as is.
+			t.Errorf("%s: `%s` names a stack but not --yes: pasted in a script it would wait for a prompt", file, cmd)
+		}
+	}
+}

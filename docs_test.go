@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tastylog/infra/internal/testkit"
 )
 
 // cliFlags reads testdata/pulumi-cli-flags.txt: subcommand -> every flag its --help lists (global ones too).
@@ -117,4 +119,37 @@ func TestDocScriptsSayYes(t *testing.T) {
 			t.Errorf("%s: `%s` names a stack but not --yes: pasted in a script it would wait for a prompt", file, cmd)
 		}
 	}
+}
+
+// The README config table's dev and prod columns are what the stack files set: a value in a column is set
+// by that file to exactly that, and every key a file sets has its value in the column.
+func TestConfigTableMatchesTheStackFiles(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	row := regexp.MustCompile("(?m)^\\| `([a-z]+:[A-Za-z0-9]+)` \\|[^|]+\\|[^|]*\\|([^|]*)\\|([^|]*)\\|")
+	columns := map[string]map[string]string{"dev": {}, "prod": {}}
+	for _, m := range row.FindAllStringSubmatch(string(readme), -1) {
+		columns["dev"][m[1]], columns["prod"][m[1]] = strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
+	}
+	require.Greater(t, len(columns["dev"]), 50, "the config table parses")
+	for _, stack := range []string{"dev", "prod"} {
+		set, err := testkit.StackFileValues(".", stack)
+		require.NoError(t, err)
+		for key, cell := range columns[stack] {
+			value, inFile := set[key]
+			switch {
+			case cell == "" && inFile:
+				t.Errorf("Pulumi.%s.yaml sets %s = %s; README's %s column is empty", stack, key, value, stack)
+			case cell != "" && !inFile:
+				t.Errorf("README's %s column shows %s for %s, which Pulumi.%s.yaml does not set", stack, cell, key, stack)
+			case cell != "" && normalize(cell) != normalize(value):
+				t.Errorf("README's %s column shows %s for %s; Pulumi.%s.yaml sets %s", stack, cell, key, stack, value)
+			}
+		}
+	}
+}
+
+// normalize turns a table cell (`[a, b]`) and an engine value (["a","b"]) into one comparable form.
+func normalize(s string) string {
+	return strings.NewReplacer("`", "", `"`, "", " ", "").Replace(s)
 }

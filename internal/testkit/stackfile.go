@@ -127,3 +127,20 @@ func readYAML(path string, v any) error {
 	}
 	return nil
 }
+
+// StackFileValues returns only what Pulumi.<stack>.yaml sets, each value as the engine passes it.
+func StackFileValues(dir, stack string) (map[string]string, error) {
+	var sf stackFile
+	if err := readYAML(filepath.Join(dir, "Pulumi."+stack+".yaml"), &sf); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for key, v := range sf.Config {
+		s, err := configString(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		out[key] = s
+	}
+	return out, nil
+}

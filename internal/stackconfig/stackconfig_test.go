@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -393,5 +394,44 @@ func TestProductionNeedsAWebAcl(t *testing.T) {
 		"tastylog:wafWebAclArn": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/central/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"})
 	if err != nil {
 		t.Errorf("Load() with a central web ACL = %v", err)
+	}
+}
+
+// Every config key a validation message names, as the key of a problem (fail("dbUsername", ...)) or in
+// its text (%sproduction), is one the program reads: a renamed or misspelt key cannot survive in a
+// message. The spec packages write key names as literals so that they stay free of this package.
+func TestValidationMessagesNameRealKeys(t *testing.T) {
+	keys := map[string]bool{}
+	for _, k := range Keys("tastylog") {
+		keys[strings.TrimPrefix(k, "tastylog:")] = true
+	}
+	named := regexp.MustCompile(`(?:\bfail\(|configerr\.New\((?:keyPrefix|ns|v\.prefix)\s*\+\s*)"([A-Za-z]+)|%s([a-z][A-Za-z0-9]+)\b`)
+	files, err := filepath.Glob("../*spec/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, "stackconfig.go", "names.go")
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range named.FindAllStringSubmatch(string(src), -1) {
+			key := m[1] + m[2]
+			if key == "aws" { // aws:region, written whole
+				continue
+			}
+			checked++
+			if !keys[key] {
+				t.Errorf("%s names config key %q, which the program does not read", f, key)
+			}
+		}
+	}
+	if checked < 60 {
+		t.Errorf("found %d key names in the messages; the pattern no longer matches how they are written", checked)
 	}
 }

@@ -33,10 +33,10 @@ var (
 )
 
 // buildDistribution creates the Origin Access Control and the distribution:
-//   - default behavior to the load balancer through the VPC origin, uncached, every HTTP method (the app's login is a POST), with
-//     viewer headers, cookies and query strings forwarded except Host: with HTTPS to the origin, CloudFront
-//     checks the origin's certificate against the Host it sends, and the load balancer's certificate names
-//     {env}-elb.{domain};
+//   - default behavior to the load balancer through the VPC origin, uncached, every HTTP method (the
+//     app's login is a POST), with viewer headers, cookies and query strings forwarded except Host: with
+//     HTTPS to the origin, CloudFront checks the origin's certificate against the Host it sends, and the
+//     load balancer's certificate names {env}-elb.{domain};
 //   - /public/* to the static bucket through OAC (SigV4), cached with the managed caching-optimized policy and
 //     compressed. Objects live under the public/ prefix in the bucket.
 //

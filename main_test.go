@@ -179,7 +179,11 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 	for _, p := range m.ByType(typeProvider) {
 		providers[p.Name] = p
 		tags, _ := p.Input("defaultTags").(map[string]any)["tags"].(map[string]any)
-		assert.Equal(t, map[string]any{"Project": "tastylog", "Env": stack, "ManagedBy": "pulumi"}, tags, "%s default tags", p.Name)
+		profile := "production"
+		if stack == "dev" {
+			profile = "disposable"
+		}
+		assert.Equal(t, map[string]any{"Project": "tastylog", "Env": stack, "ManagedBy": "pulumi", "Profile": profile}, tags, "%s default tags", p.Name)
 	}
 	require.Contains(t, providers, "aws-app")
 	require.Contains(t, providers, "aws-us-east-1")
@@ -392,6 +396,14 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.Equal(t, false, monitoring(dev, "dev"), "dev keeps the free 5-minute EC2 metrics")
 	assert.Equal(t, true, monitoring(prod, "prod"), "prod's servers report every minute")
 	assert.Empty(t, dev.ByType("aws:wafv2/webAcl:WebAcl"), "dev runs without a web ACL")
+	for _, r := range prod.PolicyResources() {
+		if strings.HasPrefix(r.Type, "aws:") {
+			assert.True(t, r.Production, "%s: the policy pack sees prod's profile", r.Name)
+		}
+	}
+	for _, r := range dev.PolicyResources() {
+		assert.False(t, r.Production, "%s: dev is disposable", r.Name)
+	}
 	prodACL := prod.One(t, "aws:wafv2/webAcl:WebAcl", "tastylog-prod-web-acl")
 	assert.Contains(t, prod.One(t, typeDistribution, "tastylog-prod-cdn").Str("webAclId"), prodACL.Name, "prod's distribution is behind its WAF")
 	assert.NotEmpty(t, prod.ByType("aws:sns/topicSubscription:TopicSubscription"), "someone hears prod's alarms")

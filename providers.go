@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/stackconfig"
+	"github.com/tastylog/infra/policy"
 )
 
 // providers are the explicit AWS providers every layer uses; the default provider is disabled in
@@ -16,11 +17,20 @@ type providers struct {
 	usEast1 *aws.Provider
 }
 
+func profile(cfg *stackconfig.Config) string {
+	if cfg.Production() {
+		return policy.ProfileProduction
+	}
+	return policy.ProfileDisposable
+}
+
 func newProviders(ctx *pulumi.Context, cfg *stackconfig.Config) (*providers, error) {
 	tags := &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
 		"Project":   pulumi.String(cfg.Project),
 		"Env":       pulumi.String(cfg.Env),
 		"ManagedBy": pulumi.String("pulumi"),
+		// The stack's profile, on every resource (cost reports) and for the policy pack's production rules.
+		policy.ProfileTag: pulumi.String(profile(cfg)),
 	}}
 	newProvider := func(name, region string) (*aws.Provider, error) {
 		args := &aws.ProviderArgs{Region: pulumi.String(region), DefaultTags: tags}

@@ -58,13 +58,21 @@ func FromAnalyzer(r policyx.AnalyzerResource) Resource {
 	if v, ok := r.Provider.Properties.GetOk("region"); ok && v.IsString() {
 		region = v.AsString()
 	}
+	unknown := map[string]bool{}
+	for k, v := range r.Properties.AllStable {
+		if _, known := plain(v); !known {
+			unknown[k] = true
+		}
+	}
 	return Resource{
 		Type:           r.Type,
 		Name:           r.Name,
 		URN:            r.URN,
 		Props:          plainMap(r.Properties),
+		Unknown:        unknown,
 		Protect:        r.Options.Protect,
 		ProviderRegion: region,
+		Production:     ProductionProvider(plainMap(r.Provider.Properties)),
 	}
 }
 

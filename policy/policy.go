@@ -6,6 +6,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -16,14 +17,41 @@ import (
 
 // Resource is what every rule sees of a resource, whoever supplies it: the engine through policyx, or the
 // test kit's recording. Props hold plain Go values (string, float64, bool, []any, map[string]any);
-// values unknown during a preview are absent.
+// values unknown during a preview are absent from Props and named in Unknown.
 type Resource struct {
 	Type           string
 	Name           string
 	URN            string
 	Props          map[string]any
+	Unknown        map[string]bool
 	Protect        bool
 	ProviderRegion string
+	// Production is the stack's profile, from its provider's default tag Profile ("production").
+	Production bool
+}
+
+// ProfileTag is the provider default tag that carries the stack's profile to every resource and to the
+// rules: ProfileProduction or ProfileDisposable.
+const (
+	ProfileTag        = "Profile"
+	ProfileProduction = "production"
+	ProfileDisposable = "disposable"
+)
+
+// ProductionProvider reports whether a provider's properties carry the production profile in their
+// default tags (an object, or the JSON the engine may pass it as).
+func ProductionProvider(props map[string]any) bool {
+	tags := props["defaultTags"]
+	if s, ok := tags.(string); ok {
+		var m map[string]any
+		if json.Unmarshal([]byte(s), &m) != nil {
+			return false
+		}
+		tags = m
+	}
+	m, _ := tags.(map[string]any)
+	inner, _ := m["tags"].(map[string]any)
+	return inner[ProfileTag] == ProfileProduction
 }
 
 // Violation is one broken rule.
@@ -86,6 +114,8 @@ const (
 	typeKey            = "aws:kms/key:Key"
 	typeAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	typeNetworkAcl     = "aws:ec2/networkAcl:NetworkAcl"
+	typeParameter      = "aws:ssm/parameter:Parameter"
+	typeLogGroup       = "aws:cloudwatch/logGroup:LogGroup"
 )
 
 // Rules are the project's policies.
@@ -170,6 +200,11 @@ var Rules = []Rule{
 		Name:        "alarms-notify",
 		Description: "Every CloudWatch alarm notifies someone when it fires and when it recovers.",
 		Resource:    alarmsNotify,
+	},
+	{
+		Name:        "production-controls",
+		Description: "In a production stack: the distribution has a web ACL, the database and SecureStrings use the stack key, audit log groups keep a year, servers report every minute.",
+		Resource:    productionControls,
 	},
 	{
 		Name:        "stateful-resources-protected",
@@ -321,6 +356,47 @@ func alarmsNotify(r Resource) []string {
 		}
 	}
 	return out
+}
+
+// auditLogGroup matches the audit log groups' names (/{project}/{env}/cloudtrail, .../vpc-flow-logs).
+func auditLogGroup(name string) bool {
+	return strings.HasSuffix(name, "/cloudtrail") || strings.HasSuffix(name, "/vpc-flow-logs")
+}
+
+// set reports whether a resource has a value for key, known or not yet known.
+func set(r Resource, key string) bool {
+	v, known := r.Props[key]
+	return r.Unknown[key] || (known && v != nil && v != "")
+}
+
+func productionControls(r Resource) []string {
+	if !r.Production {
+		return nil
+	}
+	switch r.Type {
+	case typeDistribution:
+		if !set(r, "webAclId") {
+			return []string{"the distribution has no web ACL (set waf, or wafWebAclArn)"}
+		}
+	case typeDbInstance:
+		if str(r.Props, "replicateSourceDb") == "" && !r.Unknown["replicateSourceDb"] && !set(r, "kmsKeyId") {
+			return []string{"the database is encrypted with the AWS-managed key, not the stack key (stackKey)"}
+		}
+	case typeParameter:
+		if r.Props["type"] == "SecureString" && !set(r, "keyId") {
+			return []string{"the SecureString uses the AWS-managed aws/ssm key, not the stack key (stackKey)"}
+		}
+	case typeLogGroup:
+		days, known := r.Props["retentionInDays"].(float64)
+		if auditLogGroup(str(r.Props, "name")) && known && days < 365 {
+			return []string{fmt.Sprintf("audit log group keeps %v days, under a year (auditLogRetentionDays)", days)}
+		}
+	case typeLaunchTemplate:
+		if m, _ := r.Props["monitoring"].(map[string]any); m["enabled"] != true && !r.Unknown["monitoring"] {
+			return []string{"servers report every five minutes: detailed monitoring is off"}
+		}
+	}
+	return nil
 }
 
 func world(cidr string) bool { return cidr == "0.0.0.0/0" || cidr == "::/0" }

@@ -171,6 +171,25 @@ func TestRules(t *testing.T) {
 			[]Resource{res(typeAlarm, map[string]any{"alarmActions": []any{"arn:t"}, "okActions": []any{"arn:t"}}), res(typeAlarm, map[string]any{})},
 			[]Resource{res(typeAlarm, map[string]any{"alarmActions": []any{}, "okActions": []any{"arn:t"}})},
 			"alarmActions is empty"},
+		{"production-controls",
+			[]Resource{
+				{Type: typeDistribution, URN: "d1", Production: true, Props: map[string]any{"webAclId": "arn:acl"}},
+				{Type: typeDistribution, URN: "d2", Production: true, Props: map[string]any{}, Unknown: map[string]bool{"webAclId": true}},
+				{Type: typeDistribution, URN: "d3", Props: map[string]any{}}, // disposable
+				{Type: typeDbInstance, URN: "db", Production: true, Props: map[string]any{"kmsKeyId": "arn:key", "storageEncrypted": true}},
+				{Type: typeParameter, URN: "p", Production: true, Props: map[string]any{"type": "String"}},
+				{Type: typeLogGroup, URN: "g", Production: true, Props: map[string]any{"name": "/t/prod/cloudtrail", "retentionInDays": 365.0}},
+				{Type: typeLogGroup, URN: "a", Production: true, Props: map[string]any{"name": "/t/prod/app", "retentionInDays": 90.0}},
+				{Type: typeLaunchTemplate, URN: "lt", Production: true, Props: map[string]any{"monitoring": map[string]any{"enabled": true}, "metadataOptions": map[string]any{"httpTokens": "required"}}},
+			},
+			[]Resource{
+				{Type: typeDistribution, URN: "d", Production: true, Props: map[string]any{}},
+				{Type: typeDbInstance, URN: "db", Production: true, Props: map[string]any{"storageEncrypted": true}},
+				{Type: typeParameter, URN: "p", Production: true, Props: map[string]any{"type": "SecureString"}},
+				{Type: typeLogGroup, URN: "g", Production: true, Props: map[string]any{"name": "/t/prod/vpc-flow-logs", "retentionInDays": 30.0}},
+				{Type: typeLaunchTemplate, URN: "lt", Production: true, Props: map[string]any{"monitoring": map[string]any{"enabled": false}}},
+			},
+			"the distribution has no web ACL"},
 		{"stateful-resources-protected",
 			[]Resource{{Type: typeBucket, URN: "b", Props: map[string]any{"forceDestroy": false}, Protect: true}},
 			[]Resource{res(typeBucket, map[string]any{"forceDestroy": false})},
@@ -282,4 +301,23 @@ func TestBucketRulesAllowForUnknownCompanions(t *testing.T) {
 	assert.Len(t, Check([]Rule{pab}, append(buckets, unknownPAB)), 2, "one unknown companion cannot cover two buckets")
 	assert.Empty(t, Check([]Rule{tls}, append(buckets, unknownPolicy, res(typeBucketPolicy, map[string]any{}))))
 	assert.Len(t, Check([]Rule{tls}, append(buckets, unknownPolicy)), 2)
+}
+
+func TestProductionProviderReadsTheProfileTag(t *testing.T) {
+	assert.True(t, ProductionProvider(map[string]any{"defaultTags": map[string]any{"tags": map[string]any{"Profile": "production"}}}))
+	assert.True(t, ProductionProvider(map[string]any{"defaultTags": `{"tags":{"Profile":"production"}}`}), "as JSON")
+	assert.False(t, ProductionProvider(map[string]any{"defaultTags": map[string]any{"tags": map[string]any{"Profile": "disposable"}}}))
+	assert.False(t, ProductionProvider(map[string]any{}))
+}
+
+// Every one of a production resource's missing controls is reported.
+func TestProductionControlsReportEachResource(t *testing.T) {
+	fail := []Resource{
+		{Type: typeDistribution, URN: "d", Production: true, Props: map[string]any{}},
+		{Type: typeDbInstance, URN: "db", Production: true, Props: map[string]any{}},
+		{Type: typeParameter, URN: "p", Production: true, Props: map[string]any{"type": "SecureString"}},
+		{Type: typeLogGroup, URN: "g", Production: true, Props: map[string]any{"name": "/t/prod/vpc-flow-logs", "retentionInDays": 30.0}},
+		{Type: typeLaunchTemplate, URN: "lt", Production: true, Props: map[string]any{}},
+	}
+	assert.Len(t, Check([]Rule{rule(t, "production-controls")}, fail), len(fail))
 }

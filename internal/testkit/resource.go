@@ -111,9 +111,14 @@ func (m *Mocks) PolicyResources() []policy.Resource {
 	var out []policy.Resource
 	for _, r := range m.All() {
 		props, _ := plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
+		production := false
+		if p := m.ProviderOf(r); p != nil {
+			pp, _ := plain(resource.NewObjectProperty(p.Inputs)).(map[string]any)
+			production = policy.ProductionProvider(pp)
+		}
 		out = append(out, policy.Resource{
 			Type: r.Type, Name: r.Name, URN: r.URN, Props: props, Protect: r.Protect,
-			ProviderRegion: m.regionOf(r, ""),
+			ProviderRegion: m.regionOf(r, ""), Production: production,
 		})
 	}
 	return out

@@ -132,63 +132,63 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	family := s.Family()
 	switch {
 	case !offered(s.InstanceType):
-		fail("appInstanceType", s.InstanceType, "is not an EC2 instance type AWS offers%s (the table is pulumi-aws %s's ec2.InstanceType)",
+		fail(KeyAppInstanceType, s.InstanceType, "is not an EC2 instance type AWS offers%s (the table is pulumi-aws %s's ec2.InstanceType)",
 			sizesOf(family), awstables.SDKVersion)
 	case dedicatedHostsOnly(family):
-		fail("appInstanceType", s.InstanceType, "runs only on dedicated hosts, which the Auto Scaling group does not use; pick a general-purpose type such as t4g.small")
+		fail(KeyAppInstanceType, s.InstanceType, "runs only on dedicated hosts, which the Auto Scaling group does not use; pick a general-purpose type such as t4g.small")
 	case s.Architecture != "" && s.Architecture != s.Arch():
-		fail("appArchitecture", s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
+		fail(KeyAppArchitecture, s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
 			s.InstanceType, s.Arch(), keyPrefix)
 	}
 	if s.Architecture != "" && s.Architecture != ArchArm64 && s.Architecture != ArchX86_64 {
-		fail("appArchitecture", s.Architecture, "is not an architecture; allowed: %q, %q, or empty", ArchArm64, ArchX86_64)
+		fail(KeyAppArchitecture, s.Architecture, "is not an architecture; allowed: %q, %q, or empty", ArchArm64, ArchX86_64)
 	}
 
 	switch {
 	case s.MinSize < 0 || s.MaxSize < 1:
-		fail("appMinSize", strconv.Itoa(s.MinSize), "and %sappMaxSize (%d) must be at least 0 and 1", keyPrefix, s.MaxSize)
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "and %sappMaxSize (%d) must be at least 0 and 1", keyPrefix, s.MaxSize)
 	case s.MinSize > s.MaxSize:
-		fail("appMinSize", strconv.Itoa(s.MinSize), "is above %sappMaxSize (%d)", keyPrefix, s.MaxSize)
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "is above %sappMaxSize (%d)", keyPrefix, s.MaxSize)
 	case s.DesiredCapacity < s.MinSize || s.DesiredCapacity > s.MaxSize:
-		fail("appDesiredCapacity", strconv.Itoa(s.DesiredCapacity), "must lie between %sappMinSize (%d) and %sappMaxSize (%d)",
+		fail(KeyAppDesiredCapacity, strconv.Itoa(s.DesiredCapacity), "must lie between %sappMinSize (%d) and %sappMaxSize (%d)",
 			keyPrefix, s.MinSize, keyPrefix, s.MaxSize)
 	}
 	if s.HealthCheckGracePeriod < MinGracePeriod || s.HealthCheckGracePeriod > maxGracePeriod {
-		fail("appHealthCheckGracePeriod", strconv.Itoa(s.HealthCheckGracePeriod),
+		fail(KeyAppHealthCheckGracePeriod, strconv.Itoa(s.HealthCheckGracePeriod),
 			"must be from %d to %d seconds; a server needs about two minutes to install the runtime and fetch the release before it can pass",
 			MinGracePeriod, maxGracePeriod)
 	}
 	if !healthPathChar.MatchString(s.HealthCheckPath) || len(s.HealthCheckPath) > 1024 {
-		fail("appHealthCheckPath", s.HealthCheckPath, "is not a URL path such as /favicon.ico")
+		fail(KeyAppHealthCheckPath, s.HealthCheckPath, "is not a URL path such as /favicon.ico")
 	}
 	minH, maxH := s.RefreshMinHealthyPercentage, s.RefreshMaxHealthyPercentage
 	switch {
 	case minH < 0 || minH > 100:
-		fail("appRefreshMinHealthyPercentage", strconv.Itoa(minH), "must be from 0 to 100")
+		fail(KeyAppRefreshMinHealthyPercentage, strconv.Itoa(minH), "must be from 0 to 100")
 	case maxH < 100 || maxH > 200:
-		fail("appRefreshMaxHealthyPercentage", strconv.Itoa(maxH), "must be from 100 to 200")
+		fail(KeyAppRefreshMaxHealthyPercentage, strconv.Itoa(maxH), "must be from 100 to 200")
 	case maxH-minH > 100:
-		fail("appRefreshMaxHealthyPercentage", strconv.Itoa(maxH), "is more than 100 points above %sappRefreshMinHealthyPercentage (%d); AWS refuses that", keyPrefix, minH)
+		fail(KeyAppRefreshMaxHealthyPercentage, strconv.Itoa(maxH), "is more than 100 points above %sappRefreshMinHealthyPercentage (%d); AWS refuses that", keyPrefix, minH)
 	case minH == 100 && maxH == 100:
-		fail("appRefreshMaxHealthyPercentage", "100", "leaves an instance refresh no room: with %sappRefreshMinHealthyPercentage 100 it must be above 100 (200 replaces before terminating)", keyPrefix)
+		fail(KeyAppRefreshMaxHealthyPercentage, "100", "leaves an instance refresh no room: with %sappRefreshMinHealthyPercentage 100 it must be above 100 (200 replaces before terminating)", keyPrefix)
 	}
 	if s.RequestsPerTarget < 0 {
-		fail("appRequestsPerTarget", strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
+		fail(KeyAppRequestsPerTarget, strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
 	}
 	if s.CpuTarget < 10 || s.CpuTarget > 90 {
-		fail("appCpuTarget", strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")
+		fail(KeyAppCpuTarget, strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")
 	}
 	if s.RootVolumeSize < 8 || s.RootVolumeSize > 16384 {
-		fail("appRootVolumeSize", strconv.Itoa(s.RootVolumeSize), "must be from 8 (the AMI's size) to 16384 GiB")
+		fail(KeyAppRootVolumeSize, strconv.Itoa(s.RootVolumeSize), "must be from 8 (the AMI's size) to 16384 GiB")
 	}
 	if s.SshPublicKey != "" && !sshKeyPattern.MatchString(s.SshPublicKey) {
-		fail("appSshPublicKey", configerr.Abbreviate(s.SshPublicKey, 24), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
+		fail(KeyAppSshPublicKey, configerr.Abbreviate(s.SshPublicKey, 24), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
 	}
 	if len(adminCidrs) > 0 && s.SshPublicKey == "" {
 		fail("adminCidrs", strings.Join(adminCidrs, ","), "opens SSH but %sappSshPublicKey is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix)
 	}
 	if !slices.Contains(LogRetentionDays, s.LogRetentionDays) {
-		fail("logRetentionDays", strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))
+		fail(KeyLogRetentionDays, strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))
 	}
 	return errors.Join(errs...)
 }

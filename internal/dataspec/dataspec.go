@@ -131,14 +131,6 @@ func Default() Spec {
 	}
 }
 
-// Config keys (short names) of the settings that decide protection, for messages outside this package.
-const (
-	KeyProduction           = "production"
-	KeyDbDeletionProtection = "dbDeletionProtection"
-	KeyForceDestroyBuckets  = "forceDestroyBuckets"
-	KeyStackKey             = "stackKey"
-)
-
 // ProtectDatabase reports whether the primary database is protected in Pulumi state: in a production
 // stack, and wherever AWS's deletion protection is on (a destroy would stop at AWS anyway, halfway). The
 // policy pack's stateful-resources-protected rule holds the graph to the same decision.

@@ -68,20 +68,20 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.windows(d.BackupWindow, d.MaintenanceWindow)
 	v.monitoring(d.MonitoringInterval, d.LogExports)
 	if d.ExportsLog("audit") && !slices.Contains(AuditEngineVersions, d.EngineVersion) && slices.Contains(EngineVersions, d.EngineVersion) {
-		v.fail("dbLogExports", fmt.Sprint(d.LogExports), "asks for the audit log, but RDS offers the MariaDB Audit Plugin for MySQL %s only, not %s; drop \"audit\" or set %sdbEngineVersion to %s",
+		v.fail(KeyDbLogExports, fmt.Sprint(d.LogExports), "asks for the audit log, but RDS offers the MariaDB Audit Plugin for MySQL %s only, not %s; drop \"audit\" or set %sdbEngineVersion to %s",
 			strings.Join(AuditEngineVersions, ", "), d.EngineVersion, v.prefix, AuditEngineVersions[len(AuditEngineVersions)-1])
 	}
 	if s.LogsExpirationDays < 1 {
-		v.fail("logsExpirationDays", strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
+		v.fail(KeyLogsExpirationDays, strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
 	}
 	if s.Production && !s.StackKey {
 		v.fail(KeyStackKey, "false", "leaves a production stack's database, settings and audit trail under AWS-managed keys, whose policies nobody can narrow or audit; set %s%s to true, or %sproduction to false for a disposable stack", v.prefix, KeyStackKey, v.prefix)
 	}
 	if s.TrailObjectLockDays < 0 || s.TrailObjectLockDays > MaxObjectLockDays {
-		v.fail("trailObjectLockDays", strconv.Itoa(s.TrailObjectLockDays), "must be from 0 (off) to %d days", MaxObjectLockDays)
+		v.fail(KeyTrailObjectLockDays, strconv.Itoa(s.TrailObjectLockDays), "must be from 0 (off) to %d days", MaxObjectLockDays)
 	}
 	if s.Production && s.ForceDestroyBuckets {
-		v.fail("forceDestroyBuckets", "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %sproduction to false for a disposable stack", v.prefix)
+		v.fail(KeyForceDestroyBuckets, "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %sproduction to false for a disposable stack", v.prefix)
 	}
 	return errors.Join(v.errs...)
 }
@@ -101,52 +101,52 @@ func (v *validator) engine(version string) {
 		if strings.Count(version, ".") >= 2 {
 			hint = "; give the major version only (AWS retires minor versions and upgrades them in the maintenance window)"
 		}
-		v.fail("dbEngineVersion", version, "is not a supported MySQL major version; allowed: %s%s", quoted(EngineVersions), hint)
+		v.fail(KeyDbEngineVersion, version, "is not a supported MySQL major version; allowed: %s%s", quoted(EngineVersions), hint)
 	}
 }
 
 func (v *validator) instanceClass(class string, performanceInsights bool) {
 	parts := strings.Split(class, ".")
 	if len(parts) != 3 || parts[0] != "db" {
-		v.fail("dbInstanceClass", class, "is not an RDS instance class; want the db.<family>.<size> form, such as db.t4g.micro")
+		v.fail(KeyDbInstanceClass, class, "is not an RDS instance class; want the db.<family>.<size> form, such as db.t4g.micro")
 		return
 	}
 	family, size := parts[1], parts[2]
 	if !slices.Contains(mysqlFamilies, family) {
-		v.fail("dbInstanceClass", class, "is not offered for MySQL 8; families: %s", strings.Join(mysqlFamilies, ", "))
+		v.fail(KeyDbInstanceClass, class, "is not offered for MySQL 8; families: %s", strings.Join(mysqlFamilies, ", "))
 		return
 	}
 	if sizes, table := classSizes(family); !slices.Contains(sizes, size) {
-		v.fail("dbInstanceClass", class, "is not offered for MySQL; db.%s comes in %s (pulumi-aws %s's %s)",
+		v.fail(KeyDbInstanceClass, class, "is not offered for MySQL; db.%s comes in %s (pulumi-aws %s's %s)",
 			family, strings.Join(sizes, ", "), awstables.SDKVersion, table)
 		return
 	}
 	if performanceInsights && slices.Contains(noPerformanceInsights, class) {
-		v.fail("dbPerformanceInsights", "true", "is not available on %s; use db.%s.medium or larger, or set %sdbPerformanceInsights to false", class, family, v.prefix)
+		v.fail(KeyDbPerformanceInsights, "true", "is not available on %s; use db.%s.medium or larger, or set %sdbPerformanceInsights to false", class, family, v.prefix)
 	}
 }
 
 func (v *validator) identifiers(name, username string) {
 	if !namePattern.MatchString(name) {
-		v.fail("dbName", name, "is not a MySQL database name RDS accepts; use 1-64 letters, digits or underscores, starting with a letter")
+		v.fail(KeyDbName, name, "is not a MySQL database name RDS accepts; use 1-64 letters, digits or underscores, starting with a letter")
 	}
 	switch {
 	case !usernamePattern.MatchString(username) || slices.Contains(reservedUsers, strings.ToLower(username)):
-		v.fail("dbUsername", username, "is not a master user name RDS accepts; use 1-16 letters, digits or underscores, starting with a letter, not a reserved name (%s)", strings.Join(reservedUsers, ", "))
+		v.fail(KeyDbUsername, username, "is not a master user name RDS accepts; use 1-16 letters, digits or underscores, starting with a letter, not a reserved name (%s)", strings.Join(reservedUsers, ", "))
 	case strings.EqualFold(username, DefaultUsername):
-		v.fail("dbUsername", username, "is the engine's default master user name, the first one a password-guessing attack tries (Security Hub RDS.25); choose another, such as tastylog_admin")
+		v.fail(KeyDbUsername, username, "is the engine's default master user name, the first one a password-guessing attack tries (Security Hub RDS.25); choose another, such as tastylog_admin")
 	}
 }
 
 func (v *validator) storage(allocated, ceiling int) {
 	if allocated < minStorageGiB || allocated > maxStorageGiB {
-		v.fail("dbAllocatedStorage", strconv.Itoa(allocated), "must be from %d to %d GiB for gp3", minStorageGiB, maxStorageGiB)
+		v.fail(KeyDbAllocatedStorage, strconv.Itoa(allocated), "must be from %d to %d GiB for gp3", minStorageGiB, maxStorageGiB)
 	}
 	if ceiling > maxStorageGiB {
-		v.fail("dbMaxAllocatedStorage", strconv.Itoa(ceiling), "must be at most %d GiB", maxStorageGiB)
+		v.fail(KeyDbMaxAllocatedStorage, strconv.Itoa(ceiling), "must be at most %d GiB", maxStorageGiB)
 	}
 	if floor := MinStorageCeiling(allocated); ceiling < floor {
-		v.fail("dbMaxAllocatedStorage", strconv.Itoa(ceiling),
+		v.fail(KeyDbMaxAllocatedStorage, strconv.Itoa(ceiling),
 			"must be at least 10%% above %sdbAllocatedStorage (%d GiB), so at least %d GiB; RDS refuses a storage-autoscaling ceiling closer to the allocated storage",
 			v.prefix, allocated, floor)
 	}
@@ -160,22 +160,22 @@ func (v *validator) backups(s Spec) {
 	d := s.Database
 	days := strconv.Itoa(d.BackupRetentionDays)
 	if d.BackupRetentionDays < 0 || d.BackupRetentionDays > maxRetentionDays {
-		v.fail("dbBackupRetentionDays", days, "must be from 0 to %d days", maxRetentionDays)
+		v.fail(KeyDbBackupRetentionDays, days, "must be from 0 to %d days", maxRetentionDays)
 	}
 	if d.ReadReplica && d.BackupRetentionDays == 0 {
-		v.fail("dbBackupRetentionDays", days, "turns automated backups off, which a read replica's source needs (%sdbReadReplica is true); keep at least 1 day", v.prefix)
+		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off, which a read replica's source needs (%sdbReadReplica is true); keep at least 1 day", v.prefix)
 	}
 	if s.Production && d.BackupRetentionDays == 0 {
-		v.fail("dbBackupRetentionDays", days, "turns automated backups off in a production stack (%sproduction is true); keep at least 1 day", v.prefix)
+		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off in a production stack (%sproduction is true); keep at least 1 day", v.prefix)
 	}
 	if s.Production && d.SkipFinalSnapshot {
-		v.fail("dbSkipFinalSnapshot", "true", "would delete the production database without a final snapshot (%sproduction is true)", v.prefix)
+		v.fail(KeyDbSkipFinalSnapshot, "true", "would delete the production database without a final snapshot (%sproduction is true)", v.prefix)
 	}
 }
 
 func (v *validator) monitoring(interval int, exports []string) {
 	if !slices.Contains(MonitoringIntervals, interval) {
-		v.fail("dbMonitoringInterval", strconv.Itoa(interval), "is not an enhanced-monitoring interval; allowed: %s (0 turns it off)", quoted(MonitoringIntervals))
+		v.fail(KeyDbMonitoringInterval, strconv.Itoa(interval), "is not an enhanced-monitoring interval; allowed: %s (0 turns it off)", quoted(MonitoringIntervals))
 	}
 	for i, e := range exports {
 		key := fmt.Sprintf("dbLogExports[%d]", i)
@@ -194,11 +194,11 @@ type span struct{ start, end int }
 func (v *validator) windows(backup, maintenance string) {
 	b, bErr := parseDailyWindow(backup)
 	if bErr != nil {
-		v.fail("dbBackupWindow", backup, "%v", bErr)
+		v.fail(KeyDbBackupWindow, backup, "%v", bErr)
 	}
 	m, mErr := parseWeeklyWindow(maintenance)
 	if mErr != nil {
-		v.fail("dbMaintenanceWindow", maintenance, "%v", mErr)
+		v.fail(KeyDbMaintenanceWindow, maintenance, "%v", mErr)
 	}
 	if bErr != nil || mErr != nil {
 		return
@@ -206,7 +206,7 @@ func (v *validator) windows(backup, maintenance string) {
 	for day := 0; day < 7; day++ {
 		daily := span{b.start + day*minutesPerDay, b.end + day*minutesPerDay}
 		if overlaps(daily, m) {
-			v.fail("dbBackupWindow", backup, "overlaps the maintenance window %q (%sdbMaintenanceWindow); RDS requires them apart", maintenance, v.prefix)
+			v.fail(KeyDbBackupWindow, backup, "overlaps the maintenance window %q (%sdbMaintenanceWindow); RDS requires them apart", maintenance, v.prefix)
 			return
 		}
 	}

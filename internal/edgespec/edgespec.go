@@ -127,11 +127,11 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	}
 	if s.HasDomain() {
 		if !ValidDomain(s.Domain) {
-			fail("domain", s.Domain, "is not a DNS name; want a lowercase name such as example.com (no scheme, no trailing dot)")
+			fail(KeyDomain, s.Domain, "is not a DNS name; want a lowercase name such as example.com (no scheme, no trailing dot)")
 		} else {
 			for _, host := range []string{s.SiteName(env), s.AlbName(env)} {
 				if len(host) > MaxCertificateName {
-					fail("domain", s.Domain, "makes the host %q %d characters; ACM refuses a certificate name over %d, so keep the domain within %d characters for env %q",
+					fail(KeyDomain, s.Domain, "makes the host %q %d characters; ACM refuses a certificate name over %d, so keep the domain within %d characters for env %q",
 						host, len(host), MaxCertificateName, MaxCertificateName-len(env)-len("-elb."), env)
 					break
 				}
@@ -140,31 +140,31 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	}
 	switch {
 	case s.HostedZoneId != "" && s.CreateHostedZone:
-		fail("hostedZoneId", s.HostedZoneId, "names an existing zone while %screateHostedZone asks for a new one; set one of them", keyPrefix)
+		fail(KeyHostedZoneId, s.HostedZoneId, "names an existing zone while %screateHostedZone asks for a new one; set one of them", keyPrefix)
 	case s.HasDomain() && s.HostedZoneId == "" && !s.CreateHostedZone:
-		fail("domain", s.Domain, "needs a Route 53 zone: set %shostedZoneId to an existing zone, or %screateHostedZone to true", keyPrefix, keyPrefix)
+		fail(KeyDomain, s.Domain, "needs a Route 53 zone: set %shostedZoneId to an existing zone, or %screateHostedZone to true", keyPrefix, keyPrefix)
 	case !s.HasDomain() && (s.HostedZoneId != "" || s.CreateHostedZone):
-		fail("domain", "", "is empty, but %shostedZoneId or %screateHostedZone is set; they only make sense with a domain", keyPrefix, keyPrefix)
+		fail(KeyDomain, "", "is empty, but %shostedZoneId or %screateHostedZone is set; they only make sense with a domain", keyPrefix, keyPrefix)
 	}
 	if s.HostedZoneId != "" && !zoneIDPattern.MatchString(s.HostedZoneId) {
-		fail("hostedZoneId", s.HostedZoneId, "is not a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
+		fail(KeyHostedZoneId, s.HostedZoneId, "is not a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
 	}
-	s.certificate(fail, keyPrefix, "cloudFrontCertificateArn", s.CloudFrontCertificateArn, "us-east-1", "CloudFront accepts certificates from us-east-1 only")
-	s.certificate(fail, keyPrefix, "albCertificateArn", s.AlbCertificateArn, region, "a load balancer uses certificates from its own region")
+	s.certificate(fail, keyPrefix, KeyCloudFrontCertificateArn, s.CloudFrontCertificateArn, "us-east-1", "CloudFront accepts certificates from us-east-1 only")
+	s.certificate(fail, keyPrefix, KeyAlbCertificateArn, s.AlbCertificateArn, region, "a load balancer uses certificates from its own region")
 	if !slices.Contains(PriceClasses, s.PriceClass) {
-		fail("priceClass", s.PriceClass, "is not a CloudFront price class; allowed: %s", strings.Join(PriceClasses, ", "))
+		fail(KeyPriceClass, s.PriceClass, "is not a CloudFront price class; allowed: %s", strings.Join(PriceClasses, ", "))
 	}
 	if s.WebAclArn != "" && !wafArnPattern.MatchString(s.WebAclArn) {
-		fail("wafWebAclArn", s.WebAclArn, "is not a WAFv2 web ACL of CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
+		fail(KeyWafWebAclArn, s.WebAclArn, "is not a WAFv2 web ACL of CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
 	}
 	if s.Waf && s.WebAclArn != "" {
-		fail("waf", "true", "creates a web ACL while %swafWebAclArn names an existing one; a distribution takes one: set %swaf to false to use yours", keyPrefix, keyPrefix)
+		fail(KeyWaf, "true", "creates a web ACL while %swafWebAclArn names an existing one; a distribution takes one: set %swaf to false to use yours", keyPrefix, keyPrefix)
 	}
 	if s.Waf && (s.WafRateLimit < MinWafRateLimit || s.WafRateLimit > MaxWafRateLimit) {
-		fail("wafRateLimit", strconv.Itoa(s.WafRateLimit), "must be from %d to %d requests per IP address per 5 minutes (AWS WAF rate-based rule limit)", MinWafRateLimit, MaxWafRateLimit)
+		fail(KeyWafRateLimit, strconv.Itoa(s.WafRateLimit), "must be from %d to %d requests per IP address per 5 minutes (AWS WAF rate-based rule limit)", MinWafRateLimit, MaxWafRateLimit)
 	}
 	if s.AlbIdleTimeout < 1 || s.AlbIdleTimeout > 4000 {
-		fail("albIdleTimeout", strconv.Itoa(s.AlbIdleTimeout), "must be from 1 to 4000 seconds")
+		fail(KeyAlbIdleTimeout, strconv.Itoa(s.AlbIdleTimeout), "must be from 1 to 4000 seconds")
 	}
 	return errors.Join(errs...)
 }

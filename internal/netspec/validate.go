@@ -75,7 +75,7 @@ func SupportedRegions() []string {
 }
 
 func (v *validator) vpcCidr(cidr string) (netip.Prefix, bool) {
-	key := v.prefix + "vpcCidr"
+	key := v.prefix + KeyVpcCidr
 	p, err := ParseNetwork(cidr)
 	if err != nil {
 		v.fail(key, cidr, "%v; want an IPv4 network such as 192.168.0.0/20", err)
@@ -89,7 +89,7 @@ func (v *validator) vpcCidr(cidr string) (netip.Prefix, bool) {
 }
 
 func (v *validator) zones(region string, zones []string) {
-	key := v.prefix + "availabilityZones"
+	key := v.prefix + KeyAvailabilityZones
 	if len(zones) < 2 {
 		v.fail(key, fmt.Sprint(zones), "lists %d AZ(s); at least 2 are needed (the load balancer and a Multi-AZ database span two)", len(zones))
 	}
@@ -147,9 +147,9 @@ func (v *validator) subnets(s Subnets, zoneCount int, vpc netip.Prefix, vpcOK bo
 
 func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 	if !slices.Contains(NatStrategies, strategy) {
-		v.fail(v.prefix+"natStrategy", string(strategy), "is not a NAT strategy; allowed: %s", quoted(NatStrategies))
+		v.fail(v.prefix+KeyNatStrategy, string(strategy), "is not a NAT strategy; allowed: %s", quoted(NatStrategies))
 	}
-	key := v.prefix + "vpcEndpoints"
+	key := v.prefix + KeyVpcEndpoints
 	for i, e := range endpoints {
 		k := fmt.Sprintf("%s[%d]", key, i)
 		switch {
@@ -169,7 +169,7 @@ func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 		}
 	}
 	if len(missing) > 0 {
-		v.fail(v.prefix+"natStrategy", string(strategy),
+		v.fail(v.prefix+KeyNatStrategy, string(strategy),
 			"leaves the app servers without a way to reach Session Manager and CloudWatch; "+
 				"set %snatStrategy to \"single\" or \"perAz\", or add %s to %svpcEndpoints",
 			v.prefix, quoted(missing), v.prefix)
@@ -184,7 +184,7 @@ var privateRanges = []netip.Prefix{
 }
 
 func (v *validator) adminCidrs(cidrs []string, vpc netip.Prefix, vpcOK bool) {
-	key := v.prefix + "adminCidrs"
+	key := v.prefix + KeyAdminCidrs
 	for i, cidr := range cidrs {
 		k := fmt.Sprintf("%s[%d]", key, i)
 		p, err := ParseNetwork(cidr)

@@ -126,7 +126,7 @@ func (s Spec) CheckSomeoneListens(keyPrefix, region string, production bool) err
 	if len(missing) == 0 {
 		return nil
 	}
-	return configerr.New(keyPrefix+"alarmEmails", "[]",
+	return configerr.New(keyPrefix+KeyAlarmEmails, "[]",
 		"is empty and %salarmTopicArns has no topic in %s, so nobody hears this production stack's alarms (%sproduction is true); add an on-call address, or existing SNS topics in %s and %s",
 		keyPrefix, strings.Join(missing, " or "), keyPrefix, region, GlobalRegion)
 }
@@ -166,25 +166,25 @@ func (s Spec) Validate(keyPrefix, region string) error {
 		min, max int
 		unit     string
 	}{
-		{"alarmAlb5xx", t.Alb5xx, 1, 1000000, "responses per 5 minutes"},
-		{"alarmTarget5xx", t.Target5xx, 1, 1000000, "responses per 5 minutes"},
-		{"alarmResponseTimeP95Ms", t.ResponseTimeP95Ms, 10, 120000, "milliseconds (the load balancer times out at its idle timeout)"},
-		{"alarmAppCpuPercent", t.AppCpuPercent, 1, 100, "percent"},
-		{"alarmDbCpuPercent", t.DbCpuPercent, 1, 100, "percent"},
-		{"alarmDbFreeStorageGiB", t.DbFreeStorageGiB, 1, 65536, "GiB"},
-		{"alarmDbFreeableMemoryMiB", t.DbFreeableMemoryMiB, 1, 4194304, "MiB"},
-		{"alarmDbConnections", t.DbConnections, 1, 100000, "connections"},
-		{"alarmCloudFront5xxRatePercent", t.CloudFront5xxRatePercent, 1, 100, "percent"},
+		{KeyAlarmAlb5xx, t.Alb5xx, 1, 1000000, "responses per 5 minutes"},
+		{KeyAlarmTarget5xx, t.Target5xx, 1, 1000000, "responses per 5 minutes"},
+		{KeyAlarmResponseTimeP95Ms, t.ResponseTimeP95Ms, 10, 120000, "milliseconds (the load balancer times out at its idle timeout)"},
+		{KeyAlarmAppCpuPercent, t.AppCpuPercent, 1, 100, "percent"},
+		{KeyAlarmDbCpuPercent, t.DbCpuPercent, 1, 100, "percent"},
+		{KeyAlarmDbFreeStorageGiB, t.DbFreeStorageGiB, 1, 65536, "GiB"},
+		{KeyAlarmDbFreeableMemoryMiB, t.DbFreeableMemoryMiB, 1, 4194304, "MiB"},
+		{KeyAlarmDbConnections, t.DbConnections, 1, 100000, "connections"},
+		{KeyAlarmCloudFront5xxRatePercent, t.CloudFront5xxRatePercent, 1, 100, "percent"},
 	} {
 		if c.value < c.min || c.value > c.max {
 			fail(c.key, strconv.Itoa(c.value), "is outside %d-%d %s", c.min, c.max, c.unit)
 		}
 	}
 	if !slices.Contains(FlowLogDestinations, s.FlowLogs) {
-		fail("flowLogs", s.FlowLogs, "is not a flow-log destination; allowed: %s", strings.Join(FlowLogDestinations, ", "))
+		fail(KeyFlowLogs, s.FlowLogs, "is not a flow-log destination; allowed: %s", strings.Join(FlowLogDestinations, ", "))
 	}
 	if !slices.Contains(FlowLogTrafficTypes, s.FlowLogTraffic) {
-		fail("flowLogTraffic", s.FlowLogTraffic, "is not a traffic type; allowed: %s", strings.Join(FlowLogTrafficTypes, ", "))
+		fail(KeyFlowLogTraffic, s.FlowLogTraffic, "is not a traffic type; allowed: %s", strings.Join(FlowLogTrafficTypes, ", "))
 	}
 	return errors.Join(errs...)
 }
@@ -193,7 +193,7 @@ func (s Spec) Validate(keyPrefix, region string) error {
 // ceiling. It is a separate check because it needs the database's settings.
 func (s Spec) CheckStorage(keyPrefix string, maxAllocatedGiB int) error {
 	if s.Thresholds.DbFreeStorageGiB >= maxAllocatedGiB {
-		return configerr.New(keyPrefix+"alarmDbFreeStorageGiB", strconv.Itoa(s.Thresholds.DbFreeStorageGiB),
+		return configerr.New(keyPrefix+KeyAlarmDbFreeStorageGiB, strconv.Itoa(s.Thresholds.DbFreeStorageGiB),
 			"is not below the database's storage ceiling %sdbMaxAllocatedStorage (%d GiB); the alarm would never clear", keyPrefix, maxAllocatedGiB)
 	}
 	return nil

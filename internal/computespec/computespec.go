@@ -13,6 +13,7 @@ import (
 
 	"github.com/tastylog/infra/internal/awstables"
 	"github.com/tastylog/infra/internal/configerr"
+	"github.com/tastylog/infra/internal/netspec"
 )
 
 // Architectures of the Amazon Linux 2023 AMIs.
@@ -137,8 +138,8 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	case dedicatedHostsOnly(family):
 		fail(KeyAppInstanceType, s.InstanceType, "runs only on dedicated hosts, which the Auto Scaling group does not use; pick a general-purpose type such as t4g.small")
 	case s.Architecture != "" && s.Architecture != s.Arch():
-		fail(KeyAppArchitecture, s.Architecture, "does not match %s, which runs %s AMIs; leave %sappArchitecture empty to follow the instance type",
-			s.InstanceType, s.Arch(), keyPrefix)
+		fail(KeyAppArchitecture, s.Architecture, "does not match %s, which runs %s AMIs; leave %s empty to follow the instance type",
+			s.InstanceType, s.Arch(), keyPrefix+KeyAppArchitecture)
 	}
 	if s.Architecture != "" && s.Architecture != ArchArm64 && s.Architecture != ArchX86_64 {
 		fail(KeyAppArchitecture, s.Architecture, "is not an architecture; allowed: %q, %q, or empty", ArchArm64, ArchX86_64)
@@ -146,12 +147,12 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 
 	switch {
 	case s.MinSize < 0 || s.MaxSize < 1:
-		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "and %sappMaxSize (%d) must be at least 0 and 1", keyPrefix, s.MaxSize)
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "and %s (%d) must be at least 0 and 1", keyPrefix+KeyAppMaxSize, s.MaxSize)
 	case s.MinSize > s.MaxSize:
-		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "is above %sappMaxSize (%d)", keyPrefix, s.MaxSize)
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "is above %s (%d)", keyPrefix+KeyAppMaxSize, s.MaxSize)
 	case s.DesiredCapacity < s.MinSize || s.DesiredCapacity > s.MaxSize:
-		fail(KeyAppDesiredCapacity, strconv.Itoa(s.DesiredCapacity), "must lie between %sappMinSize (%d) and %sappMaxSize (%d)",
-			keyPrefix, s.MinSize, keyPrefix, s.MaxSize)
+		fail(KeyAppDesiredCapacity, strconv.Itoa(s.DesiredCapacity), "must lie between %s (%d) and %s (%d)",
+			keyPrefix+KeyAppMinSize, s.MinSize, keyPrefix+KeyAppMaxSize, s.MaxSize)
 	}
 	if s.HealthCheckGracePeriod < MinGracePeriod || s.HealthCheckGracePeriod > maxGracePeriod {
 		fail(KeyAppHealthCheckGracePeriod, strconv.Itoa(s.HealthCheckGracePeriod),
@@ -168,9 +169,9 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	case maxH < 100 || maxH > 200:
 		fail(KeyAppRefreshMaxHealthyPercentage, strconv.Itoa(maxH), "must be from 100 to 200")
 	case maxH-minH > 100:
-		fail(KeyAppRefreshMaxHealthyPercentage, strconv.Itoa(maxH), "is more than 100 points above %sappRefreshMinHealthyPercentage (%d); AWS refuses that", keyPrefix, minH)
+		fail(KeyAppRefreshMaxHealthyPercentage, strconv.Itoa(maxH), "is more than 100 points above %s (%d); AWS refuses that", keyPrefix+KeyAppRefreshMinHealthyPercentage, minH)
 	case minH == 100 && maxH == 100:
-		fail(KeyAppRefreshMaxHealthyPercentage, "100", "leaves an instance refresh no room: with %sappRefreshMinHealthyPercentage 100 it must be above 100 (200 replaces before terminating)", keyPrefix)
+		fail(KeyAppRefreshMaxHealthyPercentage, "100", "leaves an instance refresh no room: with %s 100 it must be above 100 (200 replaces before terminating)", keyPrefix+KeyAppRefreshMinHealthyPercentage)
 	}
 	if s.RequestsPerTarget < 0 {
 		fail(KeyAppRequestsPerTarget, strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
@@ -185,7 +186,7 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 		fail(KeyAppSshPublicKey, configerr.Abbreviate(s.SshPublicKey, 24), "is not an OpenSSH public key (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)")
 	}
 	if len(adminCidrs) > 0 && s.SshPublicKey == "" {
-		fail("adminCidrs", strings.Join(adminCidrs, ","), "opens SSH but %sappSshPublicKey is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix)
+		fail(netspec.KeyAdminCidrs, strings.Join(adminCidrs, ","), "opens SSH but %s is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix+KeyAppSshPublicKey)
 	}
 	if !slices.Contains(LogRetentionDays, s.LogRetentionDays) {
 		fail(KeyLogRetentionDays, strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))

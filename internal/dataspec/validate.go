@@ -68,20 +68,20 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.windows(d.BackupWindow, d.MaintenanceWindow)
 	v.monitoring(d.MonitoringInterval, d.LogExports)
 	if d.ExportsLog("audit") && !slices.Contains(AuditEngineVersions, d.EngineVersion) && slices.Contains(EngineVersions, d.EngineVersion) {
-		v.fail(KeyDbLogExports, fmt.Sprint(d.LogExports), "asks for the audit log, but RDS offers the MariaDB Audit Plugin for MySQL %s only, not %s; drop \"audit\" or set %sdbEngineVersion to %s",
-			strings.Join(AuditEngineVersions, ", "), d.EngineVersion, v.prefix, AuditEngineVersions[len(AuditEngineVersions)-1])
+		v.fail(KeyDbLogExports, fmt.Sprint(d.LogExports), "asks for the audit log, but RDS offers the MariaDB Audit Plugin for MySQL %s only, not %s; drop \"audit\" or set %s to %s",
+			strings.Join(AuditEngineVersions, ", "), d.EngineVersion, v.prefix+KeyDbEngineVersion, AuditEngineVersions[len(AuditEngineVersions)-1])
 	}
 	if s.LogsExpirationDays < 1 {
 		v.fail(KeyLogsExpirationDays, strconv.Itoa(s.LogsExpirationDays), "must be at least 1 day")
 	}
 	if s.Production && !s.StackKey {
-		v.fail(KeyStackKey, "false", "leaves a production stack's database, settings and audit trail under AWS-managed keys, whose policies nobody can narrow or audit; set %s%s to true, or %sproduction to false for a disposable stack", v.prefix, KeyStackKey, v.prefix)
+		v.fail(KeyStackKey, "false", "leaves a production stack's database, settings and audit trail under AWS-managed keys, whose policies nobody can narrow or audit; set %s%s to true, or %s to false for a disposable stack", v.prefix, KeyStackKey, v.prefix+KeyProduction)
 	}
 	if s.TrailObjectLockDays < 0 || s.TrailObjectLockDays > MaxObjectLockDays {
 		v.fail(KeyTrailObjectLockDays, strconv.Itoa(s.TrailObjectLockDays), "must be from 0 (off) to %d days", MaxObjectLockDays)
 	}
 	if s.Production && s.ForceDestroyBuckets {
-		v.fail(KeyForceDestroyBuckets, "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %sproduction to false for a disposable stack", v.prefix)
+		v.fail(KeyForceDestroyBuckets, "true", "would let `pulumi destroy` delete the buckets with their data in a production stack; set %s to false for a disposable stack", v.prefix+KeyProduction)
 	}
 	return errors.Join(v.errs...)
 }
@@ -122,7 +122,7 @@ func (v *validator) instanceClass(class string, performanceInsights bool) {
 		return
 	}
 	if performanceInsights && slices.Contains(noPerformanceInsights, class) {
-		v.fail(KeyDbPerformanceInsights, "true", "is not available on %s; use db.%s.medium or larger, or set %sdbPerformanceInsights to false", class, family, v.prefix)
+		v.fail(KeyDbPerformanceInsights, "true", "is not available on %s; use db.%s.medium or larger, or set %s to false", class, family, v.prefix+KeyDbPerformanceInsights)
 	}
 }
 
@@ -147,8 +147,8 @@ func (v *validator) storage(allocated, ceiling int) {
 	}
 	if floor := MinStorageCeiling(allocated); ceiling < floor {
 		v.fail(KeyDbMaxAllocatedStorage, strconv.Itoa(ceiling),
-			"must be at least 10%% above %sdbAllocatedStorage (%d GiB), so at least %d GiB; RDS refuses a storage-autoscaling ceiling closer to the allocated storage",
-			v.prefix, allocated, floor)
+			"must be at least 10%% above %s (%d GiB), so at least %d GiB; RDS refuses a storage-autoscaling ceiling closer to the allocated storage",
+			v.prefix+KeyDbAllocatedStorage, allocated, floor)
 	}
 }
 
@@ -163,13 +163,13 @@ func (v *validator) backups(s Spec) {
 		v.fail(KeyDbBackupRetentionDays, days, "must be from 0 to %d days", maxRetentionDays)
 	}
 	if d.ReadReplica && d.BackupRetentionDays == 0 {
-		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off, which a read replica's source needs (%sdbReadReplica is true); keep at least 1 day", v.prefix)
+		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off, which a read replica's source needs (%s is true); keep at least 1 day", v.prefix+KeyDbReadReplica)
 	}
 	if s.Production && d.BackupRetentionDays == 0 {
-		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off in a production stack (%sproduction is true); keep at least 1 day", v.prefix)
+		v.fail(KeyDbBackupRetentionDays, days, "turns automated backups off in a production stack (%s is true); keep at least 1 day", v.prefix+KeyProduction)
 	}
 	if s.Production && d.SkipFinalSnapshot {
-		v.fail(KeyDbSkipFinalSnapshot, "true", "would delete the production database without a final snapshot (%sproduction is true)", v.prefix)
+		v.fail(KeyDbSkipFinalSnapshot, "true", "would delete the production database without a final snapshot (%s is true)", v.prefix+KeyProduction)
 	}
 }
 
@@ -206,7 +206,7 @@ func (v *validator) windows(backup, maintenance string) {
 	for day := 0; day < 7; day++ {
 		daily := span{b.start + day*minutesPerDay, b.end + day*minutesPerDay}
 		if overlaps(daily, m) {
-			v.fail(KeyDbBackupWindow, backup, "overlaps the maintenance window %q (%sdbMaintenanceWindow); RDS requires them apart", maintenance, v.prefix)
+			v.fail(KeyDbBackupWindow, backup, "overlaps the maintenance window %q (%s); RDS requires them apart", maintenance, v.prefix+KeyDbMaintenanceWindow)
 			return
 		}
 	}

@@ -140,11 +140,11 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 	}
 	switch {
 	case s.HostedZoneId != "" && s.CreateHostedZone:
-		fail(KeyHostedZoneId, s.HostedZoneId, "names an existing zone while %screateHostedZone asks for a new one; set one of them", keyPrefix)
+		fail(KeyHostedZoneId, s.HostedZoneId, "names an existing zone while %s asks for a new one; set one of them", keyPrefix+KeyCreateHostedZone)
 	case s.HasDomain() && s.HostedZoneId == "" && !s.CreateHostedZone:
-		fail(KeyDomain, s.Domain, "needs a Route 53 zone: set %shostedZoneId to an existing zone, or %screateHostedZone to true", keyPrefix, keyPrefix)
+		fail(KeyDomain, s.Domain, "needs a Route 53 zone: set %s to an existing zone, or %s to true", keyPrefix+KeyHostedZoneId, keyPrefix+KeyCreateHostedZone)
 	case !s.HasDomain() && (s.HostedZoneId != "" || s.CreateHostedZone):
-		fail(KeyDomain, "", "is empty, but %shostedZoneId or %screateHostedZone is set; they only make sense with a domain", keyPrefix, keyPrefix)
+		fail(KeyDomain, "", "is empty, but %s or %s is set; they only make sense with a domain", keyPrefix+KeyHostedZoneId, keyPrefix+KeyCreateHostedZone)
 	}
 	if s.HostedZoneId != "" && !zoneIDPattern.MatchString(s.HostedZoneId) {
 		fail(KeyHostedZoneId, s.HostedZoneId, "is not a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ")
@@ -158,7 +158,7 @@ func (s Spec) Validate(keyPrefix, region, env string) error {
 		fail(KeyWafWebAclArn, s.WebAclArn, "is not a WAFv2 web ACL of CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)")
 	}
 	if s.Waf && s.WebAclArn != "" {
-		fail(KeyWaf, "true", "creates a web ACL while %swafWebAclArn names an existing one; a distribution takes one: set %swaf to false to use yours", keyPrefix, keyPrefix)
+		fail(KeyWaf, "true", "creates a web ACL while %s names an existing one; a distribution takes one: set %s to false to use yours", keyPrefix+KeyWafWebAclArn, keyPrefix+KeyWaf)
 	}
 	if s.Waf && (s.WafRateLimit < MinWafRateLimit || s.WafRateLimit > MaxWafRateLimit) {
 		fail(KeyWafRateLimit, strconv.Itoa(s.WafRateLimit), "must be from %d to %d requests per IP address per 5 minutes (AWS WAF rate-based rule limit)", MinWafRateLimit, MaxWafRateLimit)
@@ -174,7 +174,7 @@ func (s Spec) certificate(fail func(string, string, string, ...any), keyPrefix, 
 		return
 	}
 	if !s.HasDomain() {
-		fail(key, arn, "is set without %sdomain; a certificate only makes sense with a domain", keyPrefix)
+		fail(key, arn, "is set without %s; a certificate only makes sense with a domain", keyPrefix+KeyDomain)
 		return
 	}
 	m := acmArnPattern.FindStringSubmatch(arn)

@@ -115,7 +115,7 @@ type namedNet struct {
 func (v *validator) subnets(s Subnets, zoneCount int, vpc netip.Prefix, vpcOK bool) {
 	var all []namedNet
 	for _, tier := range Tiers {
-		key := fmt.Sprintf("%ssubnets.%s", v.prefix, tier)
+		key := fmt.Sprintf("%s%s.%s", v.prefix, KeySubnets, tier)
 		cidrs := s.Of(tier)
 		if len(cidrs) != zoneCount {
 			v.fail(key, fmt.Sprint(cidrs), "has %d subnet(s); want exactly one per availability zone (%d)", len(cidrs), zoneCount)
@@ -132,7 +132,7 @@ func (v *validator) subnets(s Subnets, zoneCount int, vpc netip.Prefix, vpcOK bo
 				continue
 			}
 			if vpcOK && !Within(vpc, p) {
-				v.fail(k, cidr, "is outside the VPC %s (%svpcCidr)", vpc, v.prefix)
+				v.fail(k, cidr, "is outside the VPC %s (%s)", vpc, v.prefix+KeyVpcCidr)
 				continue
 			}
 			for _, other := range all {
@@ -171,8 +171,8 @@ func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 	if len(missing) > 0 {
 		v.fail(v.prefix+KeyNatStrategy, string(strategy),
 			"leaves the app servers without a way to reach Session Manager and CloudWatch; "+
-				"set %snatStrategy to \"single\" or \"perAz\", or add %s to %svpcEndpoints",
-			v.prefix, quoted(missing), v.prefix)
+				"set %s to \"single\" or \"perAz\", or add %s to %s",
+			v.prefix+KeyNatStrategy, quoted(missing), v.prefix+KeyVpcEndpoints)
 	}
 }
 

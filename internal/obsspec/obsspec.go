@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/tastylog/infra/internal/configerr"
+	"github.com/tastylog/infra/internal/dataspec"
 )
 
 // Flow-log destinations and traffic types.
@@ -127,8 +128,8 @@ func (s Spec) CheckSomeoneListens(keyPrefix, region string, production bool) err
 		return nil
 	}
 	return configerr.New(keyPrefix+KeyAlarmEmails, "[]",
-		"is empty and %salarmTopicArns has no topic in %s, so nobody hears this production stack's alarms (%sproduction is true); add an on-call address, or existing SNS topics in %s and %s",
-		keyPrefix, strings.Join(missing, " or "), keyPrefix, region, GlobalRegion)
+		"is empty and %s has no topic in %s, so nobody hears this production stack's alarms (%s is true); add an on-call address, or existing SNS topics in %s and %s",
+		keyPrefix+KeyAlarmTopicArns, strings.Join(missing, " or "), keyPrefix+dataspec.KeyProduction, region, GlobalRegion)
 }
 
 // Validate checks the spec for the app region; keys in errors are stack-config keys with keyPrefix in front.
@@ -194,7 +195,7 @@ func (s Spec) Validate(keyPrefix, region string) error {
 func (s Spec) CheckStorage(keyPrefix string, maxAllocatedGiB int) error {
 	if s.Thresholds.DbFreeStorageGiB >= maxAllocatedGiB {
 		return configerr.New(keyPrefix+KeyAlarmDbFreeStorageGiB, strconv.Itoa(s.Thresholds.DbFreeStorageGiB),
-			"is not below the database's storage ceiling %sdbMaxAllocatedStorage (%d GiB); the alarm would never clear", keyPrefix, maxAllocatedGiB)
+			"is not below the database's storage ceiling %s (%d GiB); the alarm would never clear", keyPrefix+dataspec.KeyDbMaxAllocatedStorage, maxAllocatedGiB)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ const (
 func (c *Config) validateNames(ns string) []error {
 	var errs []error
 	if err := naming.NamePart(c.Env); err != nil {
-		errs = append(errs, configerr.New(ns+"env", c.Env,
+		errs = append(errs, configerr.New(ns+keyEnv, c.Env,
 			"%v; an environment name is lowercase letters, digits and single hyphens, starting with a letter (it goes into every resource name)", err))
 	}
 	if err := naming.NamePart(c.Project); err != nil {
@@ -27,7 +27,7 @@ func (c *Config) validateNames(ns string) []error {
 			"%v; the project name (name: in Pulumi.yaml) is lowercase letters, digits and single hyphens, starting with a letter", err))
 	}
 	if n := len(c.NamePrefix()); n > maxNamePrefix {
-		errs = append(errs, configerr.New(ns+"env", c.Env,
+		errs = append(errs, configerr.New(ns+keyEnv, c.Env,
 			"makes the name prefix %q %d characters, longer than %d; load balancer and target group names (%q + a random suffix) must fit in 32",
 			c.NamePrefix(), n, maxNamePrefix, c.NamePrefix()+tightestSuffix))
 	}

@@ -68,6 +68,12 @@ func (c *Config) OriginPort() int { return c.Edge.OriginPort() }
 
 const keyRegion = "aws:region"
 
+// The keys of the stack as a whole (the others are the spec packages', in their keys.go).
+const (
+	keyEnv               = "env"
+	keyAllowedAccountIds = "allowedAccountIds"
+)
+
 // bindings ties every key in the project namespace to its field in c. It is the one list of keys: Load
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
@@ -75,8 +81,8 @@ func bindings(c *Config) []binding {
 	n, d, db, app, e, o := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability
 	th := &o.Thresholds
 	return []binding{
-		str("env", &c.Env),
-		list("allowedAccountIds", &c.AllowedAccountIds),
+		str(keyEnv, &c.Env),
+		list(keyAllowedAccountIds, &c.AllowedAccountIds),
 
 		str(netspec.KeyVpcCidr, &n.VpcCidr),
 		list(netspec.KeyAvailabilityZones, &n.AvailabilityZones),
@@ -261,20 +267,20 @@ func (c *Config) validate(ns string) error {
 		errs = append(errs, configerr.New(ns+obsspec.KeyAuditLogRetentionDays, fmt.Sprint(days), "is not a CloudWatch Logs retention; allowed: %s", strings.Trim(fmt.Sprint(computespec.LogRetentionDays), "[]")))
 	} else if c.Data.Production && days < obsspec.ProductionAuditDays {
 		errs = append(errs, configerr.New(ns+obsspec.KeyAuditLogRetentionDays, fmt.Sprint(days),
-			"keeps a production stack's trail and flow logs under %d days (%sproduction is true); audits ask for a year", obsspec.ProductionAuditDays, ns))
+			"keeps a production stack's trail and flow logs under %d days (%s is true); audits ask for a year", obsspec.ProductionAuditDays, ns+dataspec.KeyProduction))
 	}
 	if c.Data.Production && !c.Edge.WebAcl() {
 		errs = append(errs, configerr.New(ns+edgespec.KeyWaf, "false",
-			"leaves a production stack's distribution without a web ACL (%sproduction is true); set %swaf to true, or %swafWebAclArn to your organisation's", ns, ns, ns))
+			"leaves a production stack's distribution without a web ACL (%s is true); set %s to true, or %s to your organisation's", ns+dataspec.KeyProduction, ns+edgespec.KeyWaf, ns+edgespec.KeyWafWebAclArn))
 	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+computespec.KeyAppMinSize, fmt.Sprint(c.Compute.MinSize),
-			"keeps fewer than 2 app servers in a production stack (%sproduction is true); losing one server or AZ would take the site down", ns))
+			"keeps fewer than 2 app servers in a production stack (%s is true); losing one server or AZ would take the site down", ns+dataspec.KeyProduction))
 	}
 	errs = append(errs, c.validateNames(ns)...)
 	for i, id := range c.AllowedAccountIds {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
-			errs = append(errs, configerr.New(fmt.Sprintf("%sallowedAccountIds[%d]", ns, i), id, "is not an AWS account id; want 12 digits"))
+			errs = append(errs, configerr.New(fmt.Sprintf("%s%s[%d]", ns, keyAllowedAccountIds, i), id, "is not an AWS account id; want 12 digits"))
 		}
 	}
 	return errors.Join(errs...)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -152,4 +153,56 @@ func TestConfigTableMatchesTheStackFiles(t *testing.T) {
 // normalize turns a table cell (`[a, b]`) and an engine value (["a","b"]) into one comparable form.
 func normalize(s string) string {
 	return strings.NewReplacer("`", "", `"`, "", " ", "").Replace(s)
+}
+
+// The design page's resource names are the program's: every `tastylog-dev-...` name it shows (brace
+// lists expanded, <suffix> and <account> stood for) is a logical or physical name in the graph of dev
+// with every option on, so a renamed resource cannot leave the page behind.
+func TestDesignNamesAreInTheGraph(t *testing.T) {
+	config, err := testkit.StackConfig(".", "dev", objectKeys())
+	require.NoError(t, err)
+	for k, v := range everyOption {
+		config[k] = v
+	}
+	config["tastylog:waf"], config["tastylog:stackKey"] = "true", "true"
+	config["tastylog:dbMonitoringInterval"], config["tastylog:dbSkipFinalSnapshot"] = "60", "false"
+	config["tastylog:natStrategy"], config["tastylog:vpcEndpoints"] = "perAz", `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`
+	m := testkit.New("tastylog", "dev", config["aws:region"])
+	require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
+		_, err := program(ctx, keysOf(config))
+		return err
+	}))
+	names := map[string]bool{}
+	for _, r := range m.All() {
+		names[r.Name] = true
+		for _, tag := range r.Objects("tags") { // an Auto Scaling group's tags, as a list
+			if v, ok := tag["value"].(string); ok {
+				names[v] = true
+			}
+		}
+		for _, prop := range []string{"name", "bucket", "identifier", "dashboardName", "keyName", "finalSnapshotIdentifier"} {
+			if s := r.Str(prop); s != "" {
+				names[s] = true
+			}
+		}
+		names[r.Tag("Name")] = true
+	}
+	page, err := os.ReadFile("docs/design.md")
+	require.NoError(t, err)
+	shown := regexp.MustCompile("`(tastylog-dev-[^`*]+)`").FindAllStringSubmatch(string(page), -1)
+	require.Greater(t, len(shown), 30)
+	brace := regexp.MustCompile(`\{([^}]+)\}`)
+	for _, s := range shown {
+		name := strings.NewReplacer("-<suffix>", "", "<account>", testkit.AccountID).Replace(s[1])
+		expanded := []string{name}
+		if b := brace.FindStringSubmatchIndex(name); b != nil {
+			expanded = nil
+			for _, alt := range strings.Split(name[b[2]:b[3]], ",") {
+				expanded = append(expanded, name[:b[0]]+alt+name[b[1]:])
+			}
+		}
+		for _, n := range expanded {
+			assert.True(t, names[n], "docs/design.md shows %s, which the graph does not have", n)
+		}
+	}
 }

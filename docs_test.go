@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
 )
 
@@ -134,7 +135,7 @@ func TestConfigTableMatchesTheStackFiles(t *testing.T) {
 	}
 	require.Greater(t, len(columns["dev"]), 50, "the config table parses")
 	for _, stack := range []string{"dev", "prod"} {
-		set, err := testkit.StackFileValues(".", stack)
+		set, err := stackfile.StackFileValues(".", stack)
 		require.NoError(t, err)
 		for key, cell := range columns[stack] {
 			value, inFile := set[key]
@@ -159,7 +160,7 @@ func normalize(s string) string {
 // lists expanded, <suffix> and <account> stood for) is a logical or physical name in the graph of dev
 // with every option on, so a renamed resource cannot leave the page behind.
 func TestDesignNamesAreInTheGraph(t *testing.T) {
-	config, err := testkit.StackConfig(".", "dev", objectKeys())
+	config, err := stackfile.StackConfig(".", "dev", objectKeys())
 	require.NoError(t, err)
 	for k, v := range everyOption {
 		config[k] = v

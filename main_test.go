@@ -27,6 +27,7 @@ import (
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/naming"
 	"github.com/tastylog/infra/internal/stackconfig"
+	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/network"
 	"github.com/tastylog/infra/policy"
@@ -83,7 +84,7 @@ func objectKeys() []string {
 // runStack runs the real program with the config the CLI would hand it for stack, plus overrides.
 func runStack(t *testing.T, stack string, overrides map[string]string) (*testkit.Mocks, pulumi.Map, error) {
 	t.Helper()
-	config, err := testkit.StackConfig(".", stack, objectKeys())
+	config, err := stackfile.StackConfig(".", stack, objectKeys())
 	require.NoError(t, err)
 	for k, v := range overrides {
 		config[k] = v
@@ -547,7 +548,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 
 // The defaults users read in Pulumi.yaml are the ones the program applies when a key is unset.
 func TestPulumiYamlDeclaresTheProgramDefaults(t *testing.T) {
-	project, err := testkit.ReadProject(".")
+	project, err := stackfile.ReadProject(".")
 	require.NoError(t, err)
 	want := stackconfig.DeclaredDefaults()
 	got := project.Defaults()
@@ -685,7 +686,7 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 		t.Run(split.project+"-"+split.env, func(t *testing.T) {
 			require.Len(t, split.project+"-"+split.env, max)
 			domainLen := edgespec.MaxCertificateName - len(split.env) - len("-elb.")
-			base, err := testkit.StackConfig(".", "prod", objectKeys())
+			base, err := stackfile.StackConfig(".", "prod", objectKeys())
 			require.NoError(t, err)
 			config := map[string]string{}
 			for k, v := range base {
@@ -739,7 +740,7 @@ var everyOption = map[string]string{
 // BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every
 // option on. go test -run '^$' -bench BenchmarkProgram -count 5
 func BenchmarkProgram(b *testing.B) {
-	base, err := testkit.StackConfig(".", "prod", objectKeys())
+	base, err := stackfile.StackConfig(".", "prod", objectKeys())
 	require.NoError(b, err)
 	for k, v := range everyOption {
 		base[k] = v
@@ -759,7 +760,7 @@ func BenchmarkProgram(b *testing.B) {
 // Without the engine's key list (an inline Automation API program has no PULUMI_CONFIG) the config is
 // still read: only misspelt keys go unnoticed.
 func TestConfigReadWithoutTheKeyList(t *testing.T) {
-	config, err := testkit.StackConfig(".", "dev", objectKeys())
+	config, err := stackfile.StackConfig(".", "dev", objectKeys())
 	require.NoError(t, err)
 	m := testkit.New("tastylog", "dev", config["aws:region"])
 	require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {

@@ -1,4 +1,7 @@
-package testkit
+// Package stackfile reads Pulumi.yaml and Pulumi.<stack>.yaml the way the Pulumi CLI hands their values
+// to a program: declared defaults, then the stack file, each value as the engine passes it. It imports no
+// Pulumi package, so its tests build in a second.
+package stackfile
 
 import (
 	"encoding/json"

@@ -207,3 +207,47 @@ func TestDesignNamesAreInTheGraph(t *testing.T) {
 		}
 	}
 }
+
+// Every relative link in README and docs/ reaches a file that exists, and its #anchor a heading there
+// (GitHub's anchors: lowercase, punctuation dropped, spaces to hyphens).
+func TestDocLinksResolve(t *testing.T) {
+	files, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	files = append([]string{"README.md"}, files...)
+	link := regexp.MustCompile(`\]\(([^)#\s]*)(?:#([^)\s]+))?\)`)
+	heading := regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
+	anchors := func(path string) map[string]bool {
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		out := map[string]bool{}
+		for _, h := range heading.FindAllStringSubmatch(string(raw), -1) {
+			a := strings.ToLower(h[1])
+			a = regexp.MustCompile(`[^a-z0-9 _-]`).ReplaceAllString(a, "")
+			out[strings.ReplaceAll(a, " ", "-")] = true
+		}
+		return out
+	}
+	checked := 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range link.FindAllStringSubmatch(string(raw), -1) {
+			target, anchor := m[1], m[2]
+			if strings.Contains(target, "://") {
+				continue
+			}
+			path := f
+			if target != "" {
+				path = filepath.Join(filepath.Dir(f), target)
+			}
+			if _, err := os.Stat(path); !assert.NoError(t, err, "%s links to %s", f, target) {
+				continue
+			}
+			checked++
+			if anchor != "" && strings.HasSuffix(path, ".md") {
+				assert.True(t, anchors(path)[anchor], "%s links to %s#%s, which has no such heading", f, target, anchor)
+			}
+		}
+	}
+	assert.Greater(t, checked, 10)
+}

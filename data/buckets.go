@@ -201,14 +201,23 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	return err
 }
 
-// accessLogged are the buckets whose S3 server access logs go to the logs bucket: all but the logs bucket
-// itself (logging into itself would log its own log writes).
-func (b *builder) accessLogged() []string {
-	var names []string
+// accessLoggedRoles are the buckets whose S3 server access logs go to the logs bucket: all but the logs
+// bucket itself (logging into itself would log its own log writes).
+func (b *builder) accessLoggedRoles() []string {
+	var roles []string
 	for _, role := range b.roles() {
 		if role != bucketLogs {
-			names = append(names, b.bucketName(role))
+			roles = append(roles, role)
 		}
+	}
+	return roles
+}
+
+// accessLogged are the names of those buckets, which the logs bucket's policy admits the logging for.
+func (b *builder) accessLogged() []string {
+	var names []string
+	for _, role := range b.accessLoggedRoles() {
+		names = append(names, b.bucketName(role))
 	}
 	return names
 }
@@ -217,10 +226,7 @@ func (b *builder) accessLogged() []string {
 // logs bucket, under s3/{bucket}/, once the logs bucket's policy admits the logging service.
 func (b *builder) buildAccessLogging() error {
 	logs := b.buckets[bucketLogs]
-	for _, role := range b.roles() {
-		if role == bucketLogs {
-			continue
-		}
+	for _, role := range b.accessLoggedRoles() {
 		k := b.buckets[role]
 		l, err := s3.NewBucketLoggingV2(b.ctx, b.name+"-"+role+"-bucket-logging", &s3.BucketLoggingV2Args{
 			Bucket:       k.res.ID().ToStringOutput(),

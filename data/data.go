@@ -101,7 +101,6 @@ type builder struct {
 	buckets map[string]*bucket
 	params  pulumi.StringArray
 	key     *kms.Key
-	keyArn  pulumi.StringOutput
 }
 
 var parameterPathPattern = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+/$`)
@@ -194,7 +193,10 @@ func (b *builder) export(d *Data) {
 		d.TrailBucket = trail.outputs()
 	}
 	d.TrailName = b.trailName()
-	d.KeyArn = b.keyArn
+	d.KeyArn = pulumi.String("").ToStringOutput()
+	if b.key != nil {
+		d.KeyArn = b.key.Arn
+	}
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {

@@ -45,7 +45,6 @@ func stackKeyPolicy(account, region, trailName, logGroupPrefix string) iampolicy
 // protected in production. Everything the data layer encrypts at rest uses it, and observability uses it
 // for the trail and the audit log groups.
 func (b *builder) buildKey() error {
-	b.keyArn = pulumi.String("").ToStringOutput()
 	if !b.args.StackKey {
 		return nil
 	}
@@ -67,7 +66,6 @@ func (b *builder) buildKey() error {
 		return err
 	}
 	b.key = key
-	b.keyArn = key.Arn
 	return nil
 }
 

@@ -83,9 +83,9 @@ func (b *builder) buildAlarms() error {
 		if a.Global {
 			topic, opts, region = b.globalTopic, b.inUsEast1(), obsspec.GlobalRegion
 		}
-		actions := pulumi.Array{topic.Arn}
-		for _, arn := range b.args.TopicsIn(region) {
-			actions = append(actions, pulumi.String(arn))
+		var actions pulumi.Array
+		for _, arn := range b.listeners(topic, region) {
+			actions = append(actions, arn)
 		}
 		args := &cloudwatch.MetricAlarmArgs{
 			AlarmDescription:   pulumi.String(a.Description),

@@ -58,11 +58,7 @@ func (b *builder) buildEvents() error {
 			return err
 		}
 		b.rules = append(b.rules, rule)
-		targets := []pulumi.StringInput{b.topic.Arn}
-		for _, arn := range b.args.TopicsIn(b.args.Region) {
-			targets = append(targets, pulumi.String(arn))
-		}
-		for i, target := range targets {
+		for i, target := range b.listeners(b.topic, b.args.Region) {
 			logical := name + "-to-sns"
 			if i > 0 {
 				logical = fmt.Sprintf("%s-to-topic-%d", name, i)

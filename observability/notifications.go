@@ -82,6 +82,16 @@ func (b *builder) topicIn(role string, opts []pulumi.ResourceOption, publishers 
 	return topic, nil
 }
 
+// listeners are who hears what is sent in region: the stack's topic there and the existing topics of
+// alarmTopicArns in the same region.
+func (b *builder) listeners(topic *sns.Topic, region string) []pulumi.StringInput {
+	out := []pulumi.StringInput{topic.Arn}
+	for _, arn := range b.args.TopicsIn(region) {
+		out = append(out, pulumi.String(arn))
+	}
+	return out
+}
+
 // topicPolicy admits exactly the stack's publishers: the account itself, its CloudWatch alarms, the given
 // EventBridge rules, and RDS events about its databases (ruleArns and rds only in the app region).
 func topicPolicy(topicArn, account, region, alarmPrefix string, ruleArns []string, dbArnPattern string) iampolicy.Document {

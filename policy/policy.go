@@ -281,7 +281,7 @@ func everyBucketAccessLogged(rs []Resource) []Violation {
 			targets[str(r.Props, "targetBucket")] = true
 		}
 	}
-	return bucketsCoveredBy(rs, typeBucketLogging, func(r Resource) (bool, bool) { return true, true }, "bucket has no S3 server access logging", targets)
+	return bucketsCoveredBy(rs, typeBucketLogging, anyCompanion, "bucket has no S3 server access logging", targets)
 }
 
 func databasesRequireTLS(r Resource) []string {
@@ -433,7 +433,7 @@ func bucketNames(rs []Resource) map[string]string {
 // everyBucketHas reports buckets that no resource of typ names in its "bucket" property.
 func everyBucketHas(typ, what string) func([]Resource) []Violation {
 	return func(rs []Resource) []Violation {
-		return bucketsCoveredBy(rs, typ, func(Resource) (bool, bool) { return true, true }, "bucket has no "+what, nil)
+		return bucketsCoveredBy(rs, typ, anyCompanion, "bucket has no "+what, nil)
 	}
 }
 
@@ -443,6 +443,9 @@ func everyBucketTLSOnly(rs []Resource) []Violation {
 		return strings.Contains(policy, `"aws:SecureTransport":["false"]`), known
 	}, "bucket policy does not deny requests without TLS", nil)
 }
+
+// anyCompanion is the coverage test of rules where the companion's existence is enough.
+func anyCompanion(Resource) (covers, known bool) { return true, true }
 
 // bucketsCoveredBy reports the buckets that no resource of typ covers (names in its "bucket" property,
 // with covers true) and that are not exempt. A companion whose bucket or deciding value is unknown, as in the preview of a first

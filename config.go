@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/stackconfig"
 )
@@ -66,6 +67,9 @@ func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers,
 		return nil, nil, err
 	}
 	report.Add(problems...)
+	if err := checkRepository(ctx, cfg, report, providers.app); err != nil {
+		return nil, nil, err
+	}
 	if err := report.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -89,4 +93,19 @@ func checkZones(ctx *pulumi.Context, cfg *stackconfig.Config, provider *aws.Prov
 		}
 	}
 	return problems, nil
+}
+
+// checkRepository reports a shared image repository in another account that the stack does not say it
+// meant (appRepositoryCrossAccount): the account is the provider's, which only AWS can tell.
+func checkRepository(ctx *pulumi.Context, cfg *stackconfig.Config, report *configerr.Report, provider *aws.Provider) error {
+	ns := cfg.Project + ":"
+	if !cfg.Compute.Fargate() || cfg.Compute.Repository == "" || report.Has(ns+computespec.KeyAppRepository) {
+		return nil
+	}
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return fmt.Errorf("looking up the AWS account: %w", err)
+	}
+	report.Add(cfg.Compute.CheckRepositoryAccount(ns, identity.AccountId))
+	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -162,6 +163,7 @@ func normalize(s string) string {
 func TestDesignNamesAreInTheGraph(t *testing.T) {
 	config, err := stackfile.StackConfig(".", "dev", objectKeys())
 	require.NoError(t, err)
+	maps.Copy(config, otherComputeMode(t, "dev")) // the servers: SSH and the admin networks are among the options
 	for k, v := range everyOption {
 		config[k] = v
 	}

@@ -90,6 +90,10 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		OpmngSecurityGroupId: net.OpmngSecurityGroupId,
 		DeployBucketName:     db.DeployBucket.Name,
 		SettingsArns:         db.ParameterArns,
+		NoInternet:           cfg.NoInternet(),
+		Production:           cfg.Production(),
+		ForceDestroy:         cfg.Data.ForceDestroyBuckets,
+		KeyArn:               stackKey(cfg, db),
 	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
@@ -114,15 +118,15 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := app.ScaleOnRequests(ctx, compute.RequestScaling{
+	if err := app.Attach(ctx, compute.Attachment{
 		AlbArnSuffix:   front.AlbArnSuffix,
 		ForwardRuleArn: front.ForwardRuleArn,
-		Aliases:        []pulumi.Alias{{Parent: front}}, // the edge layer's child until it moved here
+		Aliases:        []pulumi.Alias{{Parent: front}}, // the request policy was the edge layer's child
 	}); err != nil {
 		return nil, err
 	}
 
-	watch, err := observability.New(ctx, cfg.NamePrefix(), &observability.Args{
+	watchArgs := &observability.Args{
 		Spec:                 cfg.Observability,
 		Env:                  cfg.Env,
 		AccountId:            identity.AccountId,
@@ -137,13 +141,17 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		VpcId:                net.VpcId,
 		AlbArnSuffix:         front.AlbArnSuffix,
 		TargetGroupArnSuffix: app.TargetGroupArnSuffix,
-		AutoScalingGroupName: app.AutoScalingGroupName,
 		DbIdentifier:         db.DbIdentifier,
 		DistributionId:       front.DistributionId,
 		LogsBucketName:       db.LogsBucket.Name,
 		AppLogGroupName:      app.AppLogGroupName,
-		SystemLogGroupName:   app.SystemLogGroupName,
-	}, pulumi.Providers(providers.app))
+	}
+	if cfg.Compute.Fargate() {
+		watchArgs.ClusterName, watchArgs.ServiceName = app.ClusterName, app.ServiceName
+	} else {
+		watchArgs.AutoScalingGroupName = app.AutoScalingGroupName
+	}
+	watch, err := observability.New(ctx, cfg.NamePrefix(), watchArgs, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
 	}

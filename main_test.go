@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,10 +23,12 @@ import (
 
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/edge"
+	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/naming"
+	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
@@ -58,6 +61,10 @@ const (
 	typeVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 	typeVpcOrigin      = "aws:cloudfront/vpcOrigin:VpcOrigin"
 	typeNacl           = "aws:ec2/networkAcl:NetworkAcl"
+	typeService        = "aws:ecs/service:Service"
+	typeTaskDef        = "aws:ecs/taskDefinition:TaskDefinition"
+	typeRole           = "aws:iam/role:Role"
+	typeRolePolicy     = "aws:iam/rolePolicy:RolePolicy"
 )
 
 // stacks lists the shipped stack files: Pulumi.<stack>.yaml.
@@ -113,6 +120,43 @@ var modes = []struct {
 		[]string{"dbReplicaAddress", "nameServers"}},
 }
 
+// otherComputeMode returns the overrides that run stack in the compute mode its file does not choose: the
+// mode flipped, the keys of its own mode cleared (a grace period too short for servers with them).
+func otherComputeMode(t *testing.T, stack string) map[string]string {
+	t.Helper()
+	config, err := stackfile.StackConfig(".", stack, objectKeys())
+	require.NoError(t, err)
+	mode, clear, other := computespec.ModeEC2, computespec.EC2Keys, computespec.ModeFargate
+	if config["tastylog:"+computespec.KeyComputeMode] == computespec.ModeFargate {
+		mode, clear, other = computespec.ModeFargate, computespec.FargateKeys, computespec.ModeEC2
+	}
+	_ = mode
+	out := map[string]string{"tastylog:" + computespec.KeyComputeMode: other}
+	for _, k := range clear {
+		if _, set := config["tastylog:"+k]; set {
+			out["tastylog:"+k] = ""
+		}
+	}
+	if other == computespec.ModeEC2 {
+		if g, _ := strconv.Atoi(config["tastylog:"+computespec.KeyAppHealthCheckGracePeriod]); g > 0 && g < computespec.MinGracePeriod {
+			out["tastylog:"+computespec.KeyAppHealthCheckGracePeriod] = ""
+		}
+	} else if config["tastylog:"+netspec.KeyAdminCidrs] != "" {
+		out["tastylog:"+netspec.KeyAdminCidrs] = ""
+	}
+	return out
+}
+
+// merged is a with b's entries on top.
+func merged(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, b)
+	return out
+}
+
 // exampleStack turns every option on (Pulumi.example.yaml), its domain included: it runs as shipped.
 const exampleStack = "example"
 
@@ -125,6 +169,12 @@ func TestShippedStacks(t *testing.T) {
 		for _, mode := range modes {
 			t.Run(stack+"/"+mode.name, func(t *testing.T) {
 				checkStack(t, stack, mode.overrides, mode.emptyOutputs)
+			})
+		}
+		// Both compute modes of each stack file, with and without a domain.
+		for _, mode := range modes[:2] {
+			t.Run(stack+"/OtherComputeMode/"+mode.name, func(t *testing.T) {
+				checkStack(t, stack, merged(mode.overrides, otherComputeMode(t, stack)), mode.emptyOutputs)
 			})
 		}
 	}
@@ -272,47 +322,21 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 		assert.Contains(t, m.One(t, typeBucketPolicy, b.Name+"-policy").Str("policy"), `"aws:SecureTransport":["false"]`, b.Name)
 	}
 
-	// The app servers.
-	asg := m.One(t, typeGroup, net+"-app-asg")
-	assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, asg.Strings("vpcZoneIdentifiers"), "servers only in the private subnets")
-	lt := m.One(t, typeLaunchTemplate, net+"-app-lt")
-	tg := m.One(t, typeTargetGroup, net+"-app-tg")
-	assert.Equal(t, lt.ID, asg.Input("launchTemplate").(map[string]any)["id"])
-	assert.Len(t, asg.Strings("targetGroupArns"), 1)
-	assert.Contains(t, asg.Strings("targetGroupArns")[0], "targetgroup/"+tg.Name+"/")
-	assert.Equal(t, net+"-vpc-id", tg.Str("vpcId"))
-	assert.Equal(t, "required", lt.Input("metadataOptions").(map[string]any)["httpTokens"])
-	assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
-	nic := lt.Objects("networkInterfaces")[0]
-	assert.Equal(t, "false", nic["associatePublicIpAddress"])
-	groups := []any{net + "-app-sg-id"}
-	for _, r := range m.ByType(typeIngressRule) {
-		if r.Str("securityGroupId") == net+"-opmng-sg-id" {
-			groups = append(groups, net+"-opmng-sg-id")
-			break
-		}
+	// What runs the app, and what watches it.
+	dims := map[string]any{}
+	if m.Find(typeService, net+"-app") != nil {
+		dims = checkTasks(t, m, net, path)
+	} else {
+		dims = checkServers(t, m, net, path)
 	}
-	assert.Equal(t, groups, nic["securityGroups"], "opmng is attached only when adminCidrs gives it rules")
-	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
-	require.NoError(t, err)
-	assert.Contains(t, string(userData), "PARAM_PATH='"+path+"'", "servers read this stack's settings")
-	assert.Contains(t, string(userData), "DEPLOY_BUCKET='"+net+"-deploy-"+testkit.AccountID+"'", "servers fetch this stack's releases")
-	script := filepath.Join(t.TempDir(), "userdata.sh")
-	require.NoError(t, os.WriteFile(script, userData, 0o600))
-	if out, err := exec.Command("bash", "-n", script).CombinedOutput(); err != nil {
-		t.Errorf("bash -n on the user data: %v\n%s", err, out)
-	}
-
 	// Observability watches this stack's resources, named from their outputs.
 	alb := m.One(t, typeAlb, net+"-app-alb")
 	albSuffix := "app/" + alb.Name + "/50dc6c495c0c9188"
-	dims := map[string]any{
-		"alb-5xx":             map[string]any{"LoadBalancer": albSuffix},
-		"target-5xx":          map[string]any{"LoadBalancer": albSuffix, "TargetGroup": "targetgroup/" + tg.Name + "/0123456789abcdef"},
-		"app-cpu":             map[string]any{"AutoScalingGroupName": asg.Name + testkit.AutonameSuffix},
-		"db-cpu":              map[string]any{"DBInstanceIdentifier": db.Name + testkit.AutonameSuffix},
-		"cloudfront-5xx-rate": map[string]any{"DistributionId": m.One(t, typeDistribution, net+"-cdn").ID, "Region": "Global"},
-	}
+	tg := m.ByType(typeTargetGroup)[0]
+	dims["alb-5xx"] = map[string]any{"LoadBalancer": albSuffix}
+	dims["target-5xx"] = map[string]any{"LoadBalancer": albSuffix, "TargetGroup": "targetgroup/" + tg.Name + "/0123456789abcdef"}
+	dims["db-cpu"] = map[string]any{"DBInstanceIdentifier": db.Name + testkit.AutonameSuffix}
+	dims["cloudfront-5xx-rate"] = map[string]any{"DistributionId": m.One(t, typeDistribution, net+"-cdn").ID, "Region": "Global"}
 	for key, want := range dims {
 		assert.Equal(t, want, m.One(t, typeAlarm, net+"-"+key).Input("dimensions"), key)
 	}
@@ -380,22 +404,26 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.Equal(t, 7, prodDB.Int("backupRetentionPeriod"))
 	assert.Len(t, prod.ByType(typeBucket), 4, "static, deploy, logs, trail")
 
-	refresh := func(m *testkit.Mocks, stack string) map[string]any {
-		asg := m.One(t, typeGroup, "tastylog-"+stack+"-app-asg")
-		return asg.Input("instanceRefresh").(map[string]any)["preferences"].(map[string]any)
-	}
-	devASG, prodASG := dev.One(t, typeGroup, "tastylog-dev-app-asg"), prod.One(t, typeGroup, "tastylog-prod-app-asg")
-	assert.Equal(t, 1, devASG.Int("minSize"))
+	refresh := prod.One(t, typeGroup, "tastylog-prod-app-asg").Input("instanceRefresh").(map[string]any)["preferences"].(map[string]any)
+	prodASG := prod.One(t, typeGroup, "tastylog-prod-app-asg")
 	assert.GreaterOrEqual(t, prodASG.Int("minSize"), 2, "prod keeps a server in each AZ")
-	assert.EqualValues(t, 0, refresh(dev, "dev")["minHealthyPercentage"])
-	assert.EqualValues(t, 100, refresh(prod, "prod")["minHealthyPercentage"], "prod never drops capacity during a rollout")
-	assert.EqualValues(t, 200, refresh(prod, "prod")["maxHealthyPercentage"])
-	assert.Equal(t, "t4g.micro", dev.One(t, typeLaunchTemplate, "tastylog-dev-app-lt").Str("instanceType"))
-	monitoring := func(m *testkit.Mocks, stack string) any {
-		return m.One(t, typeLaunchTemplate, "tastylog-"+stack+"-app-lt").Input("monitoring").(map[string]any)["enabled"]
-	}
-	assert.Equal(t, false, monitoring(dev, "dev"), "dev keeps the free 5-minute EC2 metrics")
-	assert.Equal(t, true, monitoring(prod, "prod"), "prod's servers report every minute")
+	assert.EqualValues(t, 100, refresh["minHealthyPercentage"], "prod never drops capacity during a rollout")
+	assert.EqualValues(t, 200, refresh["maxHealthyPercentage"])
+	lt := prod.One(t, typeLaunchTemplate, "tastylog-prod-app-lt")
+	assert.Equal(t, true, lt.Input("monitoring").(map[string]any)["enabled"], "prod's servers report every minute")
+
+	// dev runs the app as one small task on spare capacity, with a shell for debugging.
+	assert.Empty(t, dev.ByType(typeGroup), "dev runs no servers")
+	devTask := dev.One(t, typeTaskDef, "tastylog-dev-app")
+	assert.Equal(t, "256", devTask.Str("cpu"))
+	assert.Equal(t, "512", devTask.Str("memory"))
+	assert.Equal(t, "ARM64", devTask.Input("runtimePlatform").(map[string]any)["cpuArchitecture"])
+	devSvc := dev.One(t, typeService, "tastylog-dev-app")
+	assert.Equal(t, "FARGATE_SPOT", devSvc.Objects("capacityProviderStrategies")[0]["capacityProvider"])
+	assert.True(t, devSvc.Bool("enableExecuteCommand"))
+	assert.Equal(t, 1, devSvc.Int("desiredCount"))
+	assert.False(t, dev.One(t, "aws:ecr/repository:Repository", "tastylog-dev-app").Protect, "dev's repository goes with the stack")
+	assert.True(t, dev.One(t, "aws:ecr/repository:Repository", "tastylog-dev-app").Bool("forceDelete"))
 	assert.Empty(t, dev.ByType("aws:wafv2/webAcl:WebAcl"), "dev runs without a web ACL")
 	for _, r := range prod.PolicyResources() {
 		if strings.HasPrefix(r.Type, "aws:") {
@@ -418,6 +446,9 @@ func TestEnvironmentsDiffer(t *testing.T) {
 }
 
 func TestInvalidConfigRegistersNothing(t *testing.T) {
+	// The cases about servers run dev in the ec2 mode.
+	servers := map[string]bool{"InstanceArchitectureMismatch": true, "UnknownInstanceFamily": true, "InstanceSizeNotInFamily": true,
+		"GracePeriodTooShort": true, "NatNoneWithoutEndpoints": true, "SSHFromTheWorld": true}
 	cases := []struct {
 		name   string
 		config map[string]string
@@ -442,7 +473,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 		{"UnknownNatStrategy", map[string]string{"tastylog:natStrategy": "multi"},
 			`tastylog:natStrategy: "multi" is not a NAT strategy; allowed: "none", "single", "perAz"`},
 		{"NatNoneWithoutEndpoints", map[string]string{"tastylog:natStrategy": "none"},
-			`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager and CloudWatch`},
+			`tastylog:natStrategy: "none" leaves the app servers without a way to reach AWS`},
 		{"SSHFromTheWorld", map[string]string{"tastylog:adminCidrs": `["0.0.0.0/0"]`},
 			`tastylog:adminCidrs[0]: "0.0.0.0/0" would open SSH to the whole internet`},
 		{"UnknownEngineMajorVersion", map[string]string{"tastylog:dbEngineVersion": "5.7"},
@@ -465,7 +496,18 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 		{"OverlappingWindows", map[string]string{"tastylog:dbMaintenanceWindow": "Wed:04:30-Wed:05:30"},
 			`tastylog:dbBackupWindow: "04:00-05:00" overlaps the maintenance window`},
 		{"InstanceArchitectureMismatch", map[string]string{"tastylog:appArchitecture": "x86_64"},
-			`tastylog:appArchitecture: "x86_64" does not match t4g.micro, which runs arm64 AMIs`},
+			`tastylog:appArchitecture: "x86_64" does not match t4g.small, which runs arm64 AMIs`},
+		{"TaskSizeFargateDoesNotOffer", map[string]string{"tastylog:appMemory": "4096"},
+			`tastylog:appMemory: "4096" is not a memory size Fargate pairs with tastylog:appCpu 256; allowed: 512, 1024, 2048`},
+		{"ImageNotATagOrDigest", map[string]string{"tastylog:appImage": "tastylog:v1"},
+			`tastylog:appImage: "tastylog:v1" is not an ECR image tag`},
+		{"ImageOfAnotherAccount", map[string]string{"tastylog:appRepository": "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/tastylog", "tastylog:appImage": "v1"},
+			`tastylog:appRepository: "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/tastylog" is in account 210987654321, not this stack's (` + testkit.AccountID + `)`},
+		{"SpotInProduction", map[string]string{"tastylog:production": "true", "tastylog:alarmEmails": `["ops@example.com"]`, "tastylog:appMinSize": "2", "tastylog:appDesiredCapacity": "2",
+			"tastylog:waf": "true", "tastylog:stackKey": "true", "tastylog:auditLogRetentionDays": "365", "tastylog:forceDestroyBuckets": "false", "tastylog:dbSkipFinalSnapshot": "false"},
+			`tastylog:appFargateSpot: "true" runs a production stack's tasks on spare capacity`},
+		{"TasksWithoutNatOrImageEndpoints", map[string]string{"tastylog:natStrategy": "none", "tastylog:vpcEndpoints": `["ssm","logs"]`},
+			`tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ecr.api", "ecr.dkr", "ssmmessages" to tastylog:vpcEndpoints`},
 		{"MinAboveMax", map[string]string{"tastylog:appMinSize": "3"},
 			`tastylog:appMinSize: "3" is above tastylog:appMaxSize (2)`},
 		{"DesiredAboveMax", map[string]string{"tastylog:appDesiredCapacity": "5"},
@@ -535,7 +577,11 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _, err := runStack(t, "dev", tc.config)
+			config := tc.config
+			if servers[tc.name] {
+				config = merged(otherComputeMode(t, "dev"), config) // dev runs tasks
+			}
+			m, _, err := runStack(t, "dev", config)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			for _, r := range m.All() {
@@ -792,4 +838,122 @@ func TestRequestScalingBelongsToCompute(t *testing.T) {
 	m, _, err = runStack(t, "prod", map[string]string{"tastylog:appRequestsPerTarget": "0"})
 	require.NoError(t, err)
 	assert.Nil(t, m.Find("aws:autoscaling/policy:Policy", "tastylog-prod-app-requests-target"))
+}
+
+// checkServers asserts the ec2 mode's graph: the group, its launch template and the servers' settings,
+// and returns the alarm dimensions of what runs the app.
+func checkServers(t *testing.T, m *testkit.Mocks, net, path string) map[string]any {
+	t.Helper()
+	asg := m.One(t, typeGroup, net+"-app-asg")
+	assert.Equal(t, []string{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, asg.Strings("vpcZoneIdentifiers"), "servers only in the private subnets")
+	lt := m.One(t, typeLaunchTemplate, net+"-app-lt")
+	tg := m.One(t, typeTargetGroup, net+"-app-tg")
+	assert.Equal(t, lt.ID, asg.Input("launchTemplate").(map[string]any)["id"])
+	assert.Len(t, asg.Strings("targetGroupArns"), 1)
+	assert.Contains(t, asg.Strings("targetGroupArns")[0], "targetgroup/"+tg.Name+"/")
+	assert.Equal(t, net+"-vpc-id", tg.Str("vpcId"))
+	assert.Equal(t, "required", lt.Input("metadataOptions").(map[string]any)["httpTokens"])
+	assert.Equal(t, "true", lt.Objects("blockDeviceMappings")[0]["ebs"].(map[string]any)["encrypted"])
+	nic := lt.Objects("networkInterfaces")[0]
+	assert.Equal(t, "false", nic["associatePublicIpAddress"])
+	groups := []any{net + "-app-sg-id"}
+	for _, r := range m.ByType(typeIngressRule) {
+		if r.Str("securityGroupId") == net+"-opmng-sg-id" {
+			groups = append(groups, net+"-opmng-sg-id")
+			break
+		}
+	}
+	assert.Equal(t, groups, nic["securityGroups"], "opmng is attached only when adminCidrs gives it rules")
+	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
+	require.NoError(t, err)
+	assert.Contains(t, string(userData), "PARAM_PATH='"+path+"'", "servers read this stack's settings")
+	assert.Contains(t, string(userData), "DEPLOY_BUCKET='"+net+"-deploy-"+testkit.AccountID+"'", "servers fetch this stack's releases")
+	script := filepath.Join(t.TempDir(), "userdata.sh")
+	require.NoError(t, os.WriteFile(script, userData, 0o600))
+	if out, err := exec.Command("bash", "-n", script).CombinedOutput(); err != nil {
+		t.Errorf("bash -n on the user data: %v\n%s", err, out)
+	}
+
+	assert.Len(t, m.ByType(typeTargetGroup), 1)
+	assert.Equal(t, "instance", tg.Str("targetType"))
+	return map[string]any{"app-cpu": map[string]any{"AutoScalingGroupName": asg.Name + testkit.AutonameSuffix}}
+}
+
+// checkTasks asserts the fargate mode's graph: the service's wiring, the task definition's container
+// (settings as secrets by ARN, logs, user, read-only root), the roles' scope, and no servers; it returns the
+// alarm dimensions of what runs the app.
+func checkTasks(t *testing.T, m *testkit.Mocks, net, path string) map[string]any {
+	t.Helper()
+	assert.Empty(t, m.ByType(typeGroup), "no servers in the fargate mode")
+	assert.Empty(t, m.ByType(typeLaunchTemplate))
+	tg := m.One(t, typeTargetGroup, net+"-ip-tg")
+	assert.Len(t, m.ByType(typeTargetGroup), 1)
+	assert.Equal(t, "ip", tg.Str("targetType"), "awsvpc tasks register by IP")
+	svc := m.One(t, typeService, net+"-app")
+	nc := svc.Input("networkConfiguration").(map[string]any)
+	assert.Equal(t, []any{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, nc["subnets"], "tasks only in the private subnets")
+	assert.Equal(t, []any{net + "-app-sg-id"}, nc["securityGroups"], "the same app group as the servers")
+	assert.Equal(t, false, nc["assignPublicIp"])
+	lbs := svc.Objects("loadBalancers")
+	require.Len(t, lbs, 1)
+	assert.Contains(t, lbs[0]["targetGroupArn"], "targetgroup/"+tg.Name+"/")
+	assert.Equal(t, "app", lbs[0]["containerName"])
+	assert.EqualValues(t, compute.AppPort, lbs[0]["containerPort"])
+	assert.Equal(t, map[string]any{"enable": true, "rollback": true}, svc.Input("deploymentCircuitBreaker"))
+	assert.Equal(t, 100, svc.Int("deploymentMinimumHealthyPercent"))
+	assert.Equal(t, 200, svc.Int("deploymentMaximumPercent"))
+	assert.Equal(t, "ENABLED", svc.Str("availabilityZoneRebalancing"), "tasks spread back across the AZs")
+
+	td := m.One(t, typeTaskDef, net+"-app")
+	assert.Equal(t, "awsvpc", td.Str("networkMode"))
+	assert.Equal(t, []string{"FARGATE"}, td.Strings("requiresCompatibilities"))
+	var defs []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(td.Str("containerDefinitions")), &defs))
+	require.Len(t, defs, 1)
+	c := defs[0]
+	assert.Equal(t, "1000", c["user"], "not root")
+	assert.Equal(t, true, c["readonlyRootFilesystem"])
+	assert.Equal(t, false, c["privileged"])
+	assert.Contains(t, c["mountPoints"], map[string]any{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false})
+	assert.NotContains(t, td.Str("containerDefinitions"), `"environment":[{"name":"MYSQL`, "no setting as a plain value")
+	secrets := map[string]any{}
+	for _, s := range c["secrets"].([]any) {
+		secrets[s.(map[string]any)["name"].(string)] = s.(map[string]any)["valueFrom"]
+	}
+	want := map[string]any{}
+	for _, name := range compute.RequiredParameters {
+		want[name] = "arn:aws:ssm:ap-northeast-1:" + testkit.AccountID + ":parameter" + path + name
+	}
+	assert.Equal(t, want, secrets, "every setting as a secret, by its Parameter Store ARN")
+	logs := c["logConfiguration"].(map[string]any)
+	assert.Equal(t, "awslogs", logs["logDriver"])
+	assert.Equal(t, "/tastylog/"+strings.TrimPrefix(net, "tastylog-")+"/app", logs["options"].(map[string]any)["awslogs-group"], "the same app log group")
+	assert.NotEmpty(t, c["healthCheck"])
+
+	roles := map[string]*testkit.Resource{}
+	for _, r := range m.ByType(typeRole) {
+		roles[r.Name] = r
+	}
+	for _, name := range []string{net + "-task-exec-role", net + "-task-role"} {
+		if assert.Contains(t, roles, name) {
+			assert.Contains(t, roles[name].Str("assumeRolePolicy"), "ecs-tasks.amazonaws.com")
+			assert.Contains(t, roles[name].Str("assumeRolePolicy"), `"aws:SourceAccount":["`+testkit.AccountID+`"]`)
+		}
+	}
+	var exec iampolicy.Document
+	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeRolePolicy, net+"-task-exec-policy").Str("policy")), &exec))
+	for _, st := range exec.Statement {
+		for _, r := range st.Resource {
+			if r == "*" {
+				assert.Equal(t, []string{"ecr:GetAuthorizationToken"}, st.Action, "only the registry token is account-wide")
+			}
+		}
+		if st.Sid == "ReadAppSettings" {
+			assert.Equal(t, []string{"arn:aws:ssm:ap-northeast-1:" + testkit.AccountID + ":parameter" + path + "*"}, st.Resource)
+		}
+	}
+	cluster := m.One(t, "aws:ecs/cluster:Cluster", net+"-cluster")
+	assert.Equal(t, []map[string]any{{"name": "containerInsights", "value": "enabled"}}, cluster.Objects("settings"))
+	service := map[string]any{"ClusterName": cluster.Name, "ServiceName": svc.Name}
+	return map[string]any{"app-cpu": service, "app-memory": service}
 }

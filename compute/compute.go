@@ -1,7 +1,13 @@
-// Package compute builds the app servers of one stack: an IAM role scoped to this stack's settings,
-// bucket and log groups; a launch template of Amazon Linux 2023 whose user data installs and runs the
-// tastylog service; an Auto Scaling group across the private subnets; and the target group the load
-// balancer forwards to.
+// Package compute builds what runs the app of one stack, in one of two modes, behind the target group the
+// load balancer forwards to and with the same settings path and log group names.
+//
+// ec2: an IAM role scoped to this stack's settings, bucket and log groups; a launch template of Amazon
+// Linux 2023 whose user data installs and runs the tastylog service; an Auto Scaling group across the
+// private subnets.
+//
+// fargate: an ECR repository; an ECS cluster with Container Insights; a task definition whose container
+// gets its settings as secrets from Parameter Store; execution and task roles scoped to this stack; and
+// (once the load balancer exists, see Attach) the service across the private subnets with its scaling.
 package compute
 
 import (
@@ -10,6 +16,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -50,9 +57,21 @@ type Args struct {
 	AppSecurityGroupId   pulumi.StringInput
 	OpmngSecurityGroupId pulumi.StringInput
 	DeployBucketName     pulumi.StringInput
-	// SettingsArns are the app's parameters (data layer): the servers start once they exist, since a
-	// server cannot pass its health check without them.
+	// SettingsArns are the app's parameters (data layer): the servers or tasks start once they exist,
+	// since the app cannot pass its health check without them.
 	SettingsArns pulumi.StringArrayInput
+
+	// NoInternet says the private subnets have no route out (natStrategy none): the placeholder image, on
+	// ECR Public, cannot be pulled there, so a fargate service without appImage runs no task until it is set.
+	NoInternet bool
+
+	// Production protects the image repository and keeps it when the stack is destroyed; ForceDestroy
+	// lets a destroy delete the repository with its images (a disposable stack).
+	Production   bool
+	ForceDestroy bool
+	// KeyArn is the stack key (data layer) that encrypts the image repository, ECS Exec's sessions and its
+	// log group; nil for AWS-managed keys.
+	KeyArn pulumi.StringInput
 }
 
 // Compute is the app fleet and what the edge and observability layers need of it.
@@ -67,8 +86,13 @@ type Compute struct {
 	AppLogGroupName      pulumi.StringOutput
 	SystemLogGroupName   pulumi.StringOutput
 
-	name              string
-	requestsPerTarget int
+	// The fargate mode's: the cluster and service (set by Attach), the repository and the task definition.
+	ClusterName       pulumi.StringOutput
+	ServiceName       pulumi.StringOutput
+	RepositoryUrl     pulumi.StringOutput
+	TaskDefinitionArn pulumi.StringOutput
+
+	b *builder // what Attach builds on
 }
 
 type builder struct {
@@ -80,12 +104,20 @@ type builder struct {
 
 	targetGroup *lb.TargetGroup
 	logGroups   map[string]*cloudwatch.LogGroup
-	profile     *iam.InstanceProfile
-	role        *iam.Role
-	rolePolicy  *iam.RolePolicy
-	latest      *s3.BucketObjectv2
-	template    launchTemplate
-	group       *autoscaling.Group
+	// ec2
+	profile    *iam.InstanceProfile
+	role       *iam.Role
+	rolePolicy *iam.RolePolicy
+	latest     *s3.BucketObjectv2
+	template   launchTemplate
+	group      *autoscaling.Group
+	// fargate
+	repository  imageRepository
+	cluster     *ecs.Cluster
+	taskRoles   taskRoles
+	taskDef     *ecs.TaskDefinition
+	service     *ecs.Service
+	serviceDeps []pulumi.Resource // what the service waits for besides the load balancer
 }
 
 func (a *Args) validate() error {
@@ -100,8 +132,11 @@ func (a *Args) validate() error {
 			errs = append(errs, fmt.Errorf("%s is required", f.name))
 		}
 	}
-	if a.VpcId == nil || a.SubnetIds == nil || a.AppSecurityGroupId == nil || a.OpmngSecurityGroupId == nil || a.DeployBucketName == nil || a.SettingsArns == nil {
-		errs = append(errs, errors.New("VpcId, SubnetIds, AppSecurityGroupId, OpmngSecurityGroupId, DeployBucketName and SettingsArns are required"))
+	if a.VpcId == nil || a.SubnetIds == nil || a.AppSecurityGroupId == nil || a.SettingsArns == nil {
+		errs = append(errs, errors.New("VpcId, SubnetIds, AppSecurityGroupId and SettingsArns are required"))
+	}
+	if !a.Fargate() && (a.OpmngSecurityGroupId == nil || a.DeployBucketName == nil) {
+		errs = append(errs, errors.New("OpmngSecurityGroupId and DeployBucketName are required in the ec2 mode"))
 	}
 	return errors.Join(errs...)
 }
@@ -121,33 +156,42 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
-	if err := layer.Build("compute",
-		layer.Step{What: "target group", Run: b.buildTargetGroup},
-		layer.Step{What: "log groups", Run: b.buildLogGroups},
-		layer.Step{What: "iam", Run: b.buildIam},
-		layer.Step{What: "launch template", Run: b.buildLaunchTemplate},
-		layer.Step{What: "placeholder release", Run: b.buildPlaceholderRelease},
-		layer.Step{What: "auto scaling group", Run: b.buildAutoScaling},
-	); err != nil {
+	steps := []layer.Step{
+		{What: "target group", Run: b.buildTargetGroup},
+		{What: "log groups", Run: b.buildLogGroups},
+	}
+	if args.Fargate() {
+		steps = append(steps,
+			layer.Step{What: "image repository", Run: b.buildRepository},
+			layer.Step{What: "cluster", Run: b.buildCluster},
+			layer.Step{What: "task roles", Run: b.buildTaskRoles},
+			layer.Step{What: "task definition", Run: b.buildTaskDefinition},
+		)
+	} else {
+		steps = append(steps,
+			layer.Step{What: "iam", Run: b.buildIam},
+			layer.Step{What: "launch template", Run: b.buildLaunchTemplate},
+			layer.Step{What: "placeholder release", Run: b.buildPlaceholderRelease},
+			layer.Step{What: "auto scaling group", Run: b.buildAutoScaling},
+		)
+	}
+	if err := layer.Build("compute", steps...); err != nil {
 		return nil, err
 	}
 
+	component.b = b
 	component.TargetGroupArn = b.targetGroup.Arn
 	component.TargetGroupArnSuffix = b.targetGroup.ArnSuffix
-	component.AutoScalingGroupName = b.group.Name
-	component.name, component.requestsPerTarget = b.name, b.args.RequestsPerTarget
-	component.LaunchTemplateId = b.template.res.ID()
-	component.RoleName = b.role.Name
 	component.AppLogGroupName = b.logGroups[logApp].Name
-	component.SystemLogGroupName = b.logGroups[logSystem].Name
-	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
-		"targetGroupArn":       component.TargetGroupArn,
-		"autoScalingGroupName": component.AutoScalingGroupName,
-		"launchTemplateId":     component.LaunchTemplateId,
-		"appLogGroupName":      component.AppLogGroupName,
-		"systemLogGroupName":   component.SystemLogGroupName,
-	}); err != nil {
-		return nil, fmt.Errorf("compute: %w", err)
+	if args.Fargate() {
+		component.RepositoryUrl = b.repository.url
+		component.TaskDefinitionArn = b.taskDef.Arn
+		component.ClusterName = b.cluster.Name
+	} else {
+		component.AutoScalingGroupName = b.group.Name
+		component.LaunchTemplateId = b.template.res.ID()
+		component.RoleName = b.role.Name
+		component.SystemLogGroupName = b.logGroups[logSystem].Name
 	}
 	return component, nil
 }
@@ -156,14 +200,22 @@ func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return layer.With(b.opts, extra...)
 }
 
-// Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
+// Exports are this layer's stack outputs, by the names `pulumi stack output` shows: the mode's own.
 func (c *Compute) Exports() pulumi.Map {
-	return pulumi.Map{
+	out := pulumi.Map{
 		"targetGroupArn":       c.TargetGroupArn,
-		"autoScalingGroupName": c.AutoScalingGroupName,
-		"launchTemplateId":     c.LaunchTemplateId,
-		"appLogGroupName":      c.AppLogGroupName,
-		"systemLogGroupName":   c.SystemLogGroupName,
 		"targetGroupArnSuffix": c.TargetGroupArnSuffix,
+		"appLogGroupName":      c.AppLogGroupName,
 	}
+	if c.b.args.Fargate() {
+		out["clusterName"] = c.ClusterName
+		out["serviceName"] = c.ServiceName
+		out["repositoryUrl"] = c.RepositoryUrl
+		out["taskDefinitionArn"] = c.TaskDefinitionArn
+	} else {
+		out["autoScalingGroupName"] = c.AutoScalingGroupName
+		out["launchTemplateId"] = c.LaunchTemplateId
+		out["systemLogGroupName"] = c.SystemLogGroupName
+	}
+	return out
 }

@@ -28,14 +28,11 @@ var placeholderTemplate = template.Must(template.New("app.js").Parse(placeholder
 // release layout the servers unpack (app.js at the top). The archive is byte-for-byte the same on every
 // run (no timestamps, fixed owner), so a second `pulumi up` sees no change.
 func placeholderArchive(port int, healthPath string) ([]byte, error) {
-	path, err := json.Marshal(healthPath)
+	source, err := placeholderApp(port, healthPath)
 	if err != nil {
 		return nil, err
 	}
-	var app bytes.Buffer
-	if err := placeholderTemplate.Execute(&app, map[string]any{"Port": port, "HealthPath": string(path)}); err != nil {
-		return nil, err
-	}
+	app := bytes.NewBuffer(source)
 	var out bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
 	if err != nil {
@@ -55,6 +52,19 @@ func placeholderArchive(port int, healthPath string) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// placeholderApp renders the placeholder app (app.js) for the port and health-check path.
+func placeholderApp(port int, healthPath string) ([]byte, error) {
+	path, err := json.Marshal(healthPath)
+	if err != nil {
+		return nil, err
+	}
+	var app bytes.Buffer
+	if err := placeholderTemplate.Execute(&app, map[string]any{"Port": port, "HealthPath": string(path)}); err != nil {
+		return nil, err
+	}
+	return app.Bytes(), nil
 }
 
 // buildPlaceholderRelease publishes the placeholder archive and points `latest` at it, once, when the

@@ -24,14 +24,19 @@ const (
 // runs: "instance" for this Auto Scaling group, "ip" for a Fargate service. A compute mode that changes
 // the target type brings its own target group, and the edge layer only forwards to the ARN it is given.
 func (b *builder) buildTargetGroup() error {
-	name := b.name + "-app-tg"
+	// The target type cannot change in place: each mode has its own group (a new name and resource), so a
+	// change of mode creates the new group, moves the listener to it, then deletes the old one.
+	name, targetType := b.name+"-app-tg", "instance"
+	if b.args.Fargate() {
+		name, targetType = b.name+"-ip-tg", "ip"
+	}
 	var err error
 	b.targetGroup, err = lb.NewTargetGroup(b.ctx, name, &lb.TargetGroupArgs{
 		VpcId:               b.args.VpcId,
 		Port:                pulumi.Int(AppPort),
 		Protocol:            pulumi.String("HTTP"),
 		ProtocolVersion:     pulumi.String("HTTP1"),
-		TargetType:          pulumi.String("instance"),
+		TargetType:          pulumi.String(targetType),
 		DeregistrationDelay: pulumi.Int(deregistrationDelay),
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true),

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/testkit"
 )
@@ -123,7 +124,7 @@ func TestRoutesPerNatStrategy(t *testing.T) {
 		wantRoute map[string]string // route table -> default-route target
 	}{
 		{
-			name: "None", strategy: netspec.NatNone, endpoints: netspec.EndpointsWithoutNat,
+			name: "None", strategy: netspec.NatNone, endpoints: computespec.Default().EndpointsWithoutNat(),
 			wantNats:  map[string]string{},
 			wantRoute: map[string]string{"tastylog-dev-public-rt": "tastylog-dev-igw"},
 		},
@@ -259,7 +260,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 	}{
 		{"NatNoEndpoints", func(*netspec.Spec) {}, []string{"app out 443 0.0.0.0/0"}},
 		{"NoNatWithEndpoints", func(s *netspec.Spec) {
-			s.NatStrategy, s.VpcEndpoints = netspec.NatNone, netspec.EndpointsWithoutNat
+			s.NatStrategy, s.VpcEndpoints = netspec.NatNone, computespec.Default().EndpointsWithoutNat()
 		}, []string{"app out 443 vpce", "vpce in 443 app"}},
 		{"AdminCidrs", func(s *netspec.Spec) {
 			s.AdminCidrs = []string{"10.20.0.0/16", "172.16.5.7/32"}

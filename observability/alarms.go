@@ -2,6 +2,8 @@ package observability
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -34,6 +36,10 @@ type alarm struct {
 	Threshold   float64
 	Missing     string
 	Global      bool // in us-east-1 (CloudFront)
+	// Expression, when set, makes the alarm a metric-math one over Queries (id -> metric), and Metric is
+	// ignored.
+	Expression string
+	Queries    map[string]string
 }
 
 const (
@@ -46,32 +52,55 @@ func (b *builder) alarms() []alarm {
 	a, t := b.args, b.args.Thresholds
 	alb := pulumi.StringMap{"LoadBalancer": a.AlbArnSuffix}
 	target := pulumi.StringMap{"LoadBalancer": a.AlbArnSuffix, "TargetGroup": a.TargetGroupArnSuffix}
-	asg := pulumi.StringMap{"AutoScalingGroupName": a.AutoScalingGroupName}
 	db := pulumi.StringMap{"DBInstanceIdentifier": a.DbIdentifier}
 	cdn := pulumi.StringMap{"DistributionId": a.DistributionId, "Region": pulumi.String("Global")}
-	return []alarm{
+	return append([]alarm{
 		{"alb-5xx", "The load balancer itself answered 5xx (no healthy target, timeouts)", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count",
-			alb, "Sum", 300, 1, "GreaterThanOrEqualToThreshold", float64(t.Alb5xx), notBreaching, false},
+			alb, "Sum", 300, 1, "GreaterThanOrEqualToThreshold", float64(t.Alb5xx), notBreaching, false, "", nil},
 		{"target-5xx", "The app answered 5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count",
-			target, "Sum", 300, 1, "GreaterThanOrEqualToThreshold", float64(t.Target5xx), notBreaching, false},
+			target, "Sum", 300, 1, "GreaterThanOrEqualToThreshold", float64(t.Target5xx), notBreaching, false, "", nil},
 		{"unhealthy-hosts", "An app server fails its health check", "AWS/ApplicationELB", "UnHealthyHostCount",
-			target, "Maximum", 60, 3, "GreaterThanOrEqualToThreshold", 1, notBreaching, false},
+			target, "Maximum", 60, 3, "GreaterThanOrEqualToThreshold", 1, notBreaching, false, "", nil},
 		{"no-healthy-hosts", "No app server is healthy: the site is down", "AWS/ApplicationELB", "HealthyHostCount",
-			target, "Minimum", 60, 2, "LessThanThreshold", 1, breaching, false},
+			target, "Minimum", 60, 2, "LessThanThreshold", 1, breaching, false, "", nil},
 		{"response-time-p95", fmt.Sprintf("p95 response time above %d ms", t.ResponseTimeP95Ms), "AWS/ApplicationELB", "TargetResponseTime",
-			target, "p95", 300, 3, "GreaterThanThreshold", float64(t.ResponseTimeP95Ms) / 1000, notBreaching, false},
-		{"app-cpu", "App servers' average CPU is high (scaling is not keeping up, or is at its maximum)", "AWS/EC2", "CPUUtilization",
-			asg, "Average", 300, 3, "GreaterThanThreshold", float64(t.AppCpuPercent), notBreaching, false},
+			target, "p95", 300, 3, "GreaterThanThreshold", float64(t.ResponseTimeP95Ms) / 1000, notBreaching, false, "", nil},
 		{"db-cpu", "Database CPU is high", "AWS/RDS", "CPUUtilization",
-			db, "Average", 300, 3, "GreaterThanThreshold", float64(t.DbCpuPercent), missing, false},
+			db, "Average", 300, 3, "GreaterThanThreshold", float64(t.DbCpuPercent), missing, false, "", nil},
 		{"db-free-storage", "Database storage is running out (autoscaling may be at its ceiling)", "AWS/RDS", "FreeStorageSpace",
-			db, "Minimum", 300, 1, "LessThanThreshold", float64(t.DbFreeStorageGiB) * gib, missing, false},
+			db, "Minimum", 300, 1, "LessThanThreshold", float64(t.DbFreeStorageGiB) * gib, missing, false, "", nil},
 		{"db-freeable-memory", "Database memory is low", "AWS/RDS", "FreeableMemory",
-			db, "Minimum", 300, 3, "LessThanThreshold", float64(t.DbFreeableMemoryMiB) * mib, missing, false},
+			db, "Minimum", 300, 3, "LessThanThreshold", float64(t.DbFreeableMemoryMiB) * mib, missing, false, "", nil},
 		{"db-connections", "Database connections are high", "AWS/RDS", "DatabaseConnections",
-			db, "Maximum", 300, 2, "GreaterThanThreshold", float64(t.DbConnections), missing, false},
-		{"cloudfront-5xx-rate", "Viewers get 5xx from CloudFront", "AWS/CloudFront", "5xxErrorRate",
-			cdn, "Average", 300, 2, "GreaterThanThreshold", float64(t.CloudFront5xxRatePercent), notBreaching, true},
+			db, "Maximum", 300, 2, "GreaterThanThreshold", float64(t.DbConnections), missing, false, "", nil},
+		{Key: "cloudfront-5xx-rate", Description: "Viewers get 5xx from CloudFront", Namespace: "AWS/CloudFront", Metric: "5xxErrorRate",
+			Dimensions: cdn, Statistic: "Average", Period: 300, Evaluations: 2, Comparison: "GreaterThanThreshold",
+			Threshold: float64(t.CloudFront5xxRatePercent), Missing: notBreaching, Global: true},
+	}, b.appAlarms()...)
+}
+
+// appAlarms are the alarms on what runs the app: the servers' CPU, or the tasks' CPU, memory and count.
+func (b *builder) appAlarms() []alarm {
+	a, t := b.args, b.args.Thresholds
+	if !a.fargate() {
+		return []alarm{{Key: "app-cpu", Description: "App servers' average CPU is high (scaling is not keeping up, or is at its maximum)",
+			Namespace: "AWS/EC2", Metric: "CPUUtilization", Dimensions: pulumi.StringMap{"AutoScalingGroupName": a.AutoScalingGroupName},
+			Statistic: "Average", Period: 300, Evaluations: 3, Comparison: "GreaterThanThreshold", Threshold: float64(t.AppCpuPercent), Missing: notBreaching}}
+	}
+	service := pulumi.StringMap{"ClusterName": a.ClusterName, "ServiceName": a.ServiceName}
+	return []alarm{
+		{Key: "app-cpu", Description: "App tasks' average CPU is high (scaling is not keeping up, or is at its maximum)",
+			Namespace: "AWS/ECS", Metric: "CPUUtilization", Dimensions: service,
+			Statistic: "Average", Period: 300, Evaluations: 3, Comparison: "GreaterThanThreshold", Threshold: float64(t.AppCpuPercent), Missing: notBreaching},
+		{Key: "app-memory", Description: "App tasks' average memory is high (a leak, or tasks too small)",
+			Namespace: "AWS/ECS", Metric: "MemoryUtilization", Dimensions: service,
+			Statistic: "Average", Period: 300, Evaluations: 3, Comparison: "GreaterThanThreshold", Threshold: float64(t.AppMemoryPercent), Missing: notBreaching},
+		// Container Insights' counts: below desired for five minutes running means tasks fail to start or
+		// keep stopping (a scale-out or a deployment closes the gap within a couple of minutes).
+		{Key: "tasks-below-desired", Description: "Fewer app tasks run than the service wants (tasks fail to start or keep stopping)",
+			Namespace: "ECS/ContainerInsights", Dimensions: service, Statistic: "Minimum", Period: 60, Evaluations: 5,
+			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: breaching,
+			Expression: "desired - running", Queries: map[string]string{"desired": "DesiredTaskCount", "running": "RunningTaskCount"}},
 	}
 }
 
@@ -89,10 +118,6 @@ func (b *builder) buildAlarms() error {
 		}
 		args := &cloudwatch.MetricAlarmArgs{
 			AlarmDescription:   pulumi.String(a.Description),
-			Namespace:          pulumi.String(a.Namespace),
-			MetricName:         pulumi.String(a.Metric),
-			Dimensions:         a.Dimensions,
-			Period:             pulumi.Int(a.Period),
 			EvaluationPeriods:  pulumi.Int(a.Evaluations),
 			DatapointsToAlarm:  pulumi.Int(a.Evaluations),
 			ComparisonOperator: pulumi.String(a.Comparison),
@@ -102,14 +127,39 @@ func (b *builder) buildAlarms() error {
 			OkActions:          actions,
 			Tags:               layer.NameTags(b.name + "-" + a.Key),
 		}
-		if a.Statistic[0] == 'p' {
+		switch {
+		case a.Expression != "":
+			args.MetricQueries = a.queries()
+		case a.Statistic[0] == 'p':
 			args.ExtendedStatistic = pulumi.String(a.Statistic)
-		} else {
+		default:
 			args.Statistic = pulumi.String(a.Statistic)
+		}
+		if a.Expression == "" {
+			args.Namespace, args.MetricName, args.Dimensions, args.Period = pulumi.String(a.Namespace), pulumi.String(a.Metric), a.Dimensions, pulumi.Int(a.Period)
 		}
 		if _, err := cloudwatch.NewMetricAlarm(b.ctx, b.name+"-"+a.Key, args, opts...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// queries are a metric-math alarm's queries: each metric of Queries (not returned), and the expression
+// the alarm compares.
+func (a alarm) queries() cloudwatch.MetricAlarmMetricQueryArray {
+	out := cloudwatch.MetricAlarmMetricQueryArray{&cloudwatch.MetricAlarmMetricQueryArgs{
+		Id: pulumi.String("gap"), Expression: pulumi.String(a.Expression), Label: pulumi.String(a.Description), ReturnData: pulumi.Bool(true),
+	}}
+	for _, id := range slices.Sorted(maps.Keys(a.Queries)) {
+		out = append(out, &cloudwatch.MetricAlarmMetricQueryArgs{
+			Id: pulumi.String(id),
+			Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+				Namespace: pulumi.String(a.Namespace), MetricName: pulumi.String(a.Queries[id]), Dimensions: a.Dimensions,
+				Period: pulumi.Int(a.Period), Stat: pulumi.String(a.Statistic),
+			},
+			ReturnData: pulumi.Bool(false),
+		})
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,7 +34,50 @@ type (
 
 // dashboardIDs are the resources the dashboard shows.
 type dashboardIDs struct {
-	Region, Alb, TargetGroup, Group, Db, Distribution string
+	Region, Alb, TargetGroup, Db, Distribution string
+	// Group is the Auto Scaling group (ec2 mode); Cluster and Service the ECS service (fargate mode).
+	Group, Cluster, Service string
+}
+
+// appWidgets are the widgets of what runs the app, as (title, statistic, metrics).
+func appWidgets(ids dashboardIDs, metric func(namespace, name string, dims []any) []any) []struct {
+	title, stat string
+	metrics     [][]any
+} {
+	type spec = struct {
+		title, stat string
+		metrics     [][]any
+	}
+	if ids.Service != "" {
+		service := []any{"ClusterName", ids.Cluster, "ServiceName", ids.Service}
+		return []spec{
+			{"App tasks CPU and memory %", "Average", [][]any{
+				metric("AWS/ECS", "CPUUtilization", service),
+				metric("AWS/ECS", "MemoryUtilization", service),
+			}},
+			{"App tasks running and desired", "Minimum", [][]any{
+				metric("ECS/ContainerInsights", "RunningTaskCount", service),
+				metric("ECS/ContainerInsights", "DesiredTaskCount", service),
+			}},
+		}
+	}
+	group := []any{"AutoScalingGroupName", ids.Group}
+	return []spec{
+		{"App servers CPU % and count", "Average", [][]any{
+			metric("AWS/EC2", "CPUUtilization", group),
+			metric("AWS/AutoScaling", "GroupInServiceInstances", group),
+		}},
+		{"App servers memory and disk %", "Average", [][]any{
+			metric(agentNamespace, "mem_used_percent", group),
+			metric(agentNamespace, "disk_used_percent", group),
+		}},
+	}
+}
+
+// panel is one widget's title, region, statistic and metrics.
+type panel struct {
+	title, region, stat string
+	metrics             [][]any
 }
 
 // dashboard lays out the metrics the alarms watch, two widgets a row.
@@ -43,10 +87,7 @@ func dashboard(ids dashboardIDs) (string, error) {
 	metric := func(namespace, name string, dims []any) []any {
 		return append([]any{namespace, name}, dims...)
 	}
-	specs := []struct {
-		title, region, stat string
-		metrics             [][]any
-	}{
+	specs := []panel{
 		{"Requests and 5xx", ids.Region, "Sum", [][]any{
 			metric("AWS/ApplicationELB", "RequestCount", alb),
 			metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", alb),
@@ -56,14 +97,6 @@ func dashboard(ids dashboardIDs) (string, error) {
 		{"Healthy and unhealthy servers", ids.Region, "Minimum", [][]any{
 			metric("AWS/ApplicationELB", "HealthyHostCount", target),
 			metric("AWS/ApplicationELB", "UnHealthyHostCount", target),
-		}},
-		{"App servers CPU % and count", ids.Region, "Average", [][]any{
-			metric("AWS/EC2", "CPUUtilization", []any{"AutoScalingGroupName", ids.Group}),
-			metric("AWS/AutoScaling", "GroupInServiceInstances", []any{"AutoScalingGroupName", ids.Group}),
-		}},
-		{"App servers memory and disk %", ids.Region, "Average", [][]any{
-			metric(agentNamespace, "mem_used_percent", []any{"AutoScalingGroupName", ids.Group}),
-			metric(agentNamespace, "disk_used_percent", []any{"AutoScalingGroupName", ids.Group}),
 		}},
 		{"Database CPU % and connections", ids.Region, "Average", [][]any{
 			metric("AWS/RDS", "CPUUtilization", []any{"DBInstanceIdentifier", ids.Db}),
@@ -79,6 +112,12 @@ func dashboard(ids dashboardIDs) (string, error) {
 			metric("AWS/CloudFront", "4xxErrorRate", []any{"DistributionId", ids.Distribution, "Region", "Global"}),
 		}},
 	}
+	// The app's widgets come after the load balancer's three, in the second row.
+	var app []panel
+	for _, w := range appWidgets(ids, metric) {
+		app = append(app, panel{w.title, ids.Region, w.stat, w.metrics})
+	}
+	specs = slices.Insert(specs, 3, app...)
 	var body dashboardBody
 	for i, s := range specs {
 		body.Widgets = append(body.Widgets, widget{
@@ -95,10 +134,21 @@ const agentNamespace = "CWAgent"
 
 func (b *builder) buildDashboard() error {
 	a := b.args
+	// The app's ids: the group's name, or the cluster's and the service's.
+	app := pulumi.StringArray{a.AutoScalingGroupName}
+	if a.fargate() {
+		app = pulumi.StringArray{a.ClusterName, a.ServiceName}
+	}
 	body := pulumix.Apply5Err(a.AlbArnSuffix.ToStringOutput(), a.TargetGroupArnSuffix.ToStringOutput(),
-		a.AutoScalingGroupName.ToStringOutput(), a.DbIdentifier.ToStringOutput(), a.DistributionId.ToStringOutput(),
-		func(alb, tg, group, db, cdn string) (string, error) {
-			return dashboard(dashboardIDs{Region: a.Region, Alb: alb, TargetGroup: tg, Group: group, Db: db, Distribution: cdn})
+		app.ToStringArrayOutput(), a.DbIdentifier.ToStringOutput(), a.DistributionId.ToStringOutput(),
+		func(alb, tg string, app []string, db, cdn string) (string, error) {
+			ids := dashboardIDs{Region: a.Region, Alb: alb, TargetGroup: tg, Db: db, Distribution: cdn}
+			if a.fargate() {
+				ids.Cluster, ids.Service = app[0], app[1]
+			} else {
+				ids.Group = app[0]
+			}
+			return dashboard(ids)
 		}).Untyped().(pulumi.StringOutput)
 	var err error
 	b.dashboard, err = cloudwatch.NewDashboard(b.ctx, b.name+"-dashboard", &cloudwatch.DashboardArgs{

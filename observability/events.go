@@ -42,16 +42,70 @@ var rdsEventCategories = []string{
 	"availability", "deletion", "failover", "failure", "low storage", "maintenance", "notification", "recovery", "restoration",
 }
 
+// taskStopPattern matches the service's tasks that stopped for a failure: never started (image, secrets,
+// capacity) or their essential container exited (a crash, a failed container health check). Scale-in,
+// deployments and Spot reclaims stop tasks too, with other codes, and are not failures.
+func taskStopPattern(service string) (string, error) {
+	b, err := json.Marshal(map[string]any{
+		"source":      []string{"aws.ecs"},
+		"detail-type": []string{"ECS Task State Change"},
+		"detail": map[string]any{
+			"group": []string{"service:" + service}, "lastStatus": []string{"STOPPED"},
+			"stopCode": []string{"TaskFailedToStart", "EssentialContainerExited"},
+		},
+	})
+	return string(b), err
+}
+
+// routedRule is one EventBridge rule and how its events read in the alert topic.
+type routedRule struct {
+	key, description string
+	pattern          pulumi.StringOutput
+	paths            pulumi.StringMap
+	template         string
+}
+
+// routedRules are the rules about what runs the app: the Auto Scaling group's, or the service's tasks'.
+func (b *builder) routedRules() []routedRule {
+	a := b.args
+	if a.fargate() {
+		return []routedRule{{
+			key: "ecs-task-failures", description: "An app task failed to start or its essential container exited",
+			pattern: a.ServiceName.ToStringOutput().ApplyT(taskStopPattern).(pulumi.StringOutput),
+			paths: pulumi.StringMap{
+				"group": pulumi.String("$.detail.group"), "task": pulumi.String("$.detail.taskArn"),
+				"code": pulumi.String("$.detail.stopCode"), "reason": pulumi.String("$.detail.stoppedReason"),
+			},
+			template: `"<task> of <group> stopped (<code>): <reason>"`,
+		}}
+	}
+	var out []routedRule
+	for _, r := range eventRules {
+		out = append(out, routedRule{
+			key: r.Key, description: r.Description,
+			pattern: a.AutoScalingGroupName.ToStringOutput().ApplyT(func(group string) (string, error) {
+				return asgEventPattern(group, r.DetailTypes)
+			}).(pulumi.StringOutput),
+			paths: pulumi.StringMap{
+				"type":     pulumi.String("$.detail-type"),
+				"group":    pulumi.String("$.detail.AutoScalingGroupName"),
+				"instance": pulumi.String("$.detail.EC2InstanceId"),
+				"cause":    pulumi.String("$.detail.Cause"),
+				"status":   pulumi.String("$.detail.StatusMessage"),
+			},
+			template: `"<type>: <instance> in <group>. <cause> <status>"`,
+		})
+	}
+	return out
+}
+
 // buildEvents routes the rules and the database's events to the alert topic, as one readable line each.
 func (b *builder) buildEvents() error {
-	for _, r := range eventRules {
-		name := b.name + "-" + r.Key
-		pattern := b.args.AutoScalingGroupName.ToStringOutput().ApplyT(func(group string) (string, error) {
-			return asgEventPattern(group, r.DetailTypes)
-		}).(pulumi.StringOutput)
+	for _, r := range b.routedRules() {
+		name := b.name + "-" + r.key
 		rule, err := cloudwatch.NewEventRule(b.ctx, name, &cloudwatch.EventRuleArgs{
-			Description:  pulumi.String(r.Description),
-			EventPattern: pattern,
+			Description:  pulumi.String(r.description),
+			EventPattern: r.pattern,
 			Tags:         layer.NameTags(name),
 		}, b.opts...)
 		if err != nil {
@@ -67,14 +121,8 @@ func (b *builder) buildEvents() error {
 				Rule: rule.Name,
 				Arn:  target,
 				InputTransformer: &cloudwatch.EventTargetInputTransformerArgs{
-					InputPaths: pulumi.StringMap{
-						"type":     pulumi.String("$.detail-type"),
-						"group":    pulumi.String("$.detail.AutoScalingGroupName"),
-						"instance": pulumi.String("$.detail.EC2InstanceId"),
-						"cause":    pulumi.String("$.detail.Cause"),
-						"status":   pulumi.String("$.detail.StatusMessage"),
-					},
-					InputTemplate: pulumi.String(`"<type>: <instance> in <group>. <cause> <status>"`),
+					InputPaths:    r.paths,
+					InputTemplate: pulumi.String(r.template),
 				},
 			}, b.opts...); err != nil {
 				return err

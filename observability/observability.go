@@ -47,13 +47,19 @@ type Args struct {
 	VpcId                pulumi.StringInput
 	AlbArnSuffix         pulumi.StringInput
 	TargetGroupArnSuffix pulumi.StringInput
-	AutoScalingGroupName pulumi.StringInput
 	DbIdentifier         pulumi.StringInput
 	DistributionId       pulumi.StringInput
 	LogsBucketName       pulumi.StringInput
 	AppLogGroupName      pulumi.StringInput
-	SystemLogGroupName   pulumi.StringInput
+	// What runs the app, one of the two: the Auto Scaling group (ec2 mode), or the ECS cluster and service
+	// (fargate mode). The alarms, dashboard widgets and event rules follow it.
+	AutoScalingGroupName pulumi.StringInput
+	ClusterName          pulumi.StringInput
+	ServiceName          pulumi.StringInput
 }
+
+// fargate reports whether the app runs as an ECS service.
+func (a *Args) fargate() bool { return a.ServiceName != nil }
 
 // Observability is the alerting and audit of the stack.
 type Observability struct {
@@ -106,9 +112,12 @@ func (a *Args) validate() error {
 	if a.UsEast1 == nil {
 		errs = append(errs, errors.New("UsEast1 provider is required"))
 	}
-	if a.VpcId == nil || a.AlbArnSuffix == nil || a.TargetGroupArnSuffix == nil || a.AutoScalingGroupName == nil ||
-		a.DbIdentifier == nil || a.DistributionId == nil || a.LogsBucketName == nil || a.AppLogGroupName == nil || a.SystemLogGroupName == nil {
+	if a.VpcId == nil || a.AlbArnSuffix == nil || a.TargetGroupArnSuffix == nil ||
+		a.DbIdentifier == nil || a.DistributionId == nil || a.LogsBucketName == nil || a.AppLogGroupName == nil {
 		errs = append(errs, errors.New("the network, data, compute and edge inputs are all required"))
+	}
+	if (a.AutoScalingGroupName == nil) == (a.ServiceName == nil) || (a.ServiceName == nil) != (a.ClusterName == nil) {
+		errs = append(errs, errors.New("exactly one of AutoScalingGroupName and ClusterName with ServiceName is required"))
 	}
 	return errors.Join(errs...)
 }

@@ -58,7 +58,6 @@ func args(spec obsspec.Spec) *Args {
 		DistributionId:       pulumi.String(distributionID),
 		LogsBucketName:       pulumi.String(logsBucket),
 		AppLogGroupName:      pulumi.String("/tastylog/dev/app"),
-		SystemLogGroupName:   pulumi.String("/tastylog/dev/system"),
 	}
 }
 

@@ -38,8 +38,11 @@ const (
 	maxGracePeriod = 7200
 )
 
-// Spec is the app servers and their Auto Scaling group.
+// Spec is how the app runs: the mode, and the servers and their Auto Scaling group (ec2) or the service,
+// its task and its image repository (fargate). Sizes, health checks and scaling apply to both.
 type Spec struct {
+	// Mode is one of Modes.
+	Mode string
 	// InstanceType is an EC2 type, e.g. t4g.small; its family decides the AMI architecture.
 	InstanceType string
 	// Architecture, when set, must match the instance type; empty derives it.
@@ -67,11 +70,30 @@ type Spec struct {
 	SshPublicKey string
 	// LogRetentionDays is the retention of the app and system log groups, one of LogRetentionDays.
 	LogRetentionDays int
+
+	// Cpu (units, 1024 a vCPU) and Memory (MiB) size each task: one of TaskSizes.
+	Cpu, Memory int
+	// Image is the tag or sha256 digest of the app's image in the repository; "" runs the placeholder.
+	Image string
+	// Repository is an existing ECR repository's URI (a registry shared by several stacks); "" creates the
+	// stack's own. RepositoryCrossAccount says one in another account is meant.
+	Repository             string
+	RepositoryCrossAccount bool
+	// FargateSpot runs the tasks on spare capacity, at about a third of the price and with two minutes'
+	// notice before AWS takes a task back: for disposable stacks only.
+	FargateSpot bool
+	// Exec turns on ECS Exec (a shell in a running task through Session Manager), with session logs.
+	Exec bool
+	// ImagesKept is how many tagged images the own repository keeps; UntaggedImageDays how long it keeps
+	// an untagged one (a layer of a failed push, a manifest a new push replaced).
+	ImagesKept        int
+	UntaggedImageDays int
 }
 
 // Default returns a small, highly available fleet: Graviton t4g.small, 2 to 4 servers.
 func Default() Spec {
 	return Spec{
+		Mode:                        ModeEC2,
 		InstanceType:                "t4g.small",
 		Architecture:                "",
 		MinSize:                     2,
@@ -86,6 +108,10 @@ func Default() Spec {
 		RootVolumeSize:              20,
 		SshPublicKey:                "",
 		LogRetentionDays:            30,
+		Cpu:                         512,
+		Memory:                      1024,
+		ImagesKept:                  30,
+		UntaggedImageDays:           7,
 	}
 }
 
@@ -130,6 +156,21 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	fail := func(key, value, format string, args ...any) {
 		errs = append(errs, configerr.New(keyPrefix+key, value, format, args...))
 	}
+	if !slices.Contains(Modes, s.Mode) {
+		fail(KeyComputeMode, s.Mode, "is not a compute mode; allowed: %q (servers in an Auto Scaling group), %q (containers on ECS Fargate)", ModeEC2, ModeFargate)
+	}
+	if s.Fargate() {
+		s.validateFargate(fail, keyPrefix, adminCidrs)
+	} else {
+		s.validateServers(fail, keyPrefix, adminCidrs)
+	}
+	s.validateFleet(fail, keyPrefix)
+	return errors.Join(errs...)
+}
+
+// validateServers checks what only the ec2 mode reads: the instance type and architecture, the instance
+// refresh, the root volume and the key pair.
+func (s Spec) validateServers(fail func(key, value, format string, args ...any), keyPrefix string, adminCidrs []string) {
 	family := s.Family()
 	switch {
 	case !offered(s.InstanceType):
@@ -145,23 +186,6 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 		fail(KeyAppArchitecture, s.Architecture, "is not an architecture; allowed: %q, %q, or empty", ArchArm64, ArchX86_64)
 	}
 
-	switch {
-	case s.MinSize < 0 || s.MaxSize < 1:
-		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "and %s (%d) must be at least 0 and 1", keyPrefix+KeyAppMaxSize, s.MaxSize)
-	case s.MinSize > s.MaxSize:
-		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "is above %s (%d)", keyPrefix+KeyAppMaxSize, s.MaxSize)
-	case s.DesiredCapacity < s.MinSize || s.DesiredCapacity > s.MaxSize:
-		fail(KeyAppDesiredCapacity, strconv.Itoa(s.DesiredCapacity), "must lie between %s (%d) and %s (%d)",
-			keyPrefix+KeyAppMinSize, s.MinSize, keyPrefix+KeyAppMaxSize, s.MaxSize)
-	}
-	if s.HealthCheckGracePeriod < MinGracePeriod || s.HealthCheckGracePeriod > maxGracePeriod {
-		fail(KeyAppHealthCheckGracePeriod, strconv.Itoa(s.HealthCheckGracePeriod),
-			"must be from %d to %d seconds; a server needs about two minutes to install the runtime and fetch the release before it can pass",
-			MinGracePeriod, maxGracePeriod)
-	}
-	if !healthPathChar.MatchString(s.HealthCheckPath) || len(s.HealthCheckPath) > 1024 {
-		fail(KeyAppHealthCheckPath, s.HealthCheckPath, "is not a URL path such as /favicon.ico")
-	}
 	minH, maxH := s.RefreshMinHealthyPercentage, s.RefreshMaxHealthyPercentage
 	switch {
 	case minH < 0 || minH > 100:
@@ -173,12 +197,6 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	case minH == 100 && maxH == 100:
 		fail(KeyAppRefreshMaxHealthyPercentage, "100", "leaves an instance refresh no room: with %s 100 it must be above 100 (200 replaces before terminating)", keyPrefix+KeyAppRefreshMinHealthyPercentage)
 	}
-	if s.RequestsPerTarget < 0 {
-		fail(KeyAppRequestsPerTarget, strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
-	}
-	if s.CpuTarget < 10 || s.CpuTarget > 90 {
-		fail(KeyAppCpuTarget, strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")
-	}
 	if s.RootVolumeSize < 8 || s.RootVolumeSize > 16384 {
 		fail(KeyAppRootVolumeSize, strconv.Itoa(s.RootVolumeSize), "must be from 8 (the AMI's size) to 16384 GiB")
 	}
@@ -188,10 +206,37 @@ func (s Spec) Validate(keyPrefix string, adminCidrs []string) error {
 	if len(adminCidrs) > 0 && s.SshPublicKey == "" {
 		fail(netspec.KeyAdminCidrs, strings.Join(adminCidrs, ","), "opens SSH but %s is empty, so there is no key to log in with; set both, or neither and use Session Manager", keyPrefix+KeyAppSshPublicKey)
 	}
+	if s.HealthCheckGracePeriod < MinGracePeriod || s.HealthCheckGracePeriod > maxGracePeriod {
+		fail(KeyAppHealthCheckGracePeriod, strconv.Itoa(s.HealthCheckGracePeriod),
+			"must be from %d to %d seconds; a server needs about two minutes to install the runtime and fetch the release before it can pass",
+			MinGracePeriod, maxGracePeriod)
+	}
+}
+
+// validateFleet checks what both modes read: the fleet's size, its health check and scaling, and the
+// log retention.
+func (s Spec) validateFleet(fail func(key, value, format string, args ...any), keyPrefix string) {
+	switch {
+	case s.MinSize < 0 || s.MaxSize < 1:
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "and %s (%d) must be at least 0 and 1", keyPrefix+KeyAppMaxSize, s.MaxSize)
+	case s.MinSize > s.MaxSize:
+		fail(KeyAppMinSize, strconv.Itoa(s.MinSize), "is above %s (%d)", keyPrefix+KeyAppMaxSize, s.MaxSize)
+	case s.DesiredCapacity < s.MinSize || s.DesiredCapacity > s.MaxSize:
+		fail(KeyAppDesiredCapacity, strconv.Itoa(s.DesiredCapacity), "must lie between %s (%d) and %s (%d)",
+			keyPrefix+KeyAppMinSize, s.MinSize, keyPrefix+KeyAppMaxSize, s.MaxSize)
+	}
+	if !healthPathChar.MatchString(s.HealthCheckPath) || len(s.HealthCheckPath) > 1024 {
+		fail(KeyAppHealthCheckPath, s.HealthCheckPath, "is not a URL path such as /favicon.ico")
+	}
+	if s.RequestsPerTarget < 0 {
+		fail(KeyAppRequestsPerTarget, strconv.Itoa(s.RequestsPerTarget), "must be 0 (off) or a positive request count")
+	}
+	if s.CpuTarget < 10 || s.CpuTarget > 90 {
+		fail(KeyAppCpuTarget, strconv.Itoa(s.CpuTarget), "must be from 10 to 90 percent")
+	}
 	if !slices.Contains(LogRetentionDays, s.LogRetentionDays) {
 		fail(KeyLogRetentionDays, strconv.Itoa(s.LogRetentionDays), "is not a CloudWatch Logs retention; allowed: %s", joinInts(LogRetentionDays))
 	}
-	return errors.Join(errs...)
 }
 
 // sizesOf lists the sizes AWS offers in family, for an error message; "" when the family is unknown.

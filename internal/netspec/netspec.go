@@ -37,13 +37,7 @@ var Tiers = []Tier{TierPublic, TierPrivate, TierDb}
 
 // InterfaceEndpoints lists the interface endpoints the network layer can create, by the service's short
 // name (the part after com.amazonaws.<region>.).
-var InterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"}
-
-// EndpointsWithoutNat are the interface endpoints an app server cannot do without when there is no NAT:
-// Session Manager and the app's settings (ssm, ssmmessages, ec2messages), and the CloudWatch agent, which
-// ships logs (logs), publishes memory and disk metrics (monitoring) and reads the server's Auto Scaling
-// group from its tags (ec2).
-var EndpointsWithoutNat = []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"}
+var InterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2", "ecr.api", "ecr.dkr"}
 
 // Subnets holds one CIDR per AZ for each tier, in the order of the AZ list.
 type Subnets struct {

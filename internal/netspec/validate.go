@@ -159,21 +159,26 @@ func (v *validator) nat(strategy NatStrategy, endpoints []string) {
 			v.fail(k, e, "is listed twice; each endpoint may appear once")
 		}
 	}
-	if strategy != NatNone {
-		return
+}
+
+// CheckWithoutNat reports a stack without NAT that lacks an interface endpoint in need, what the app (who
+// needs them, for the message) cannot reach AWS without.
+func (s Spec) CheckWithoutNat(keyPrefix string, need []string, who string) error {
+	if s.NatStrategy != NatNone {
+		return nil
 	}
 	var missing []string
-	for _, e := range EndpointsWithoutNat {
-		if !slices.Contains(endpoints, e) {
+	for _, e := range need {
+		if !slices.Contains(s.VpcEndpoints, e) {
 			missing = append(missing, e)
 		}
 	}
-	if len(missing) > 0 {
-		v.fail(v.prefix+KeyNatStrategy, string(strategy),
-			"leaves the app servers without a way to reach Session Manager and CloudWatch; "+
-				"set %s to \"single\" or \"perAz\", or add %s to %s",
-			v.prefix+KeyNatStrategy, quoted(missing), v.prefix+KeyVpcEndpoints)
+	if len(missing) == 0 {
+		return nil
 	}
+	return configerr.New(keyPrefix+KeyNatStrategy, string(s.NatStrategy),
+		"leaves %s without a way to reach AWS; set %s to \"single\" or \"perAz\", or add %s to %s",
+		who, keyPrefix+KeyNatStrategy, quoted(missing), keyPrefix+KeyVpcEndpoints)
 }
 
 // privateRanges are the RFC 1918 blocks: the only addresses a network joined to the VPC by VPN, Direct

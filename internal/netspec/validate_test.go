@@ -67,11 +67,6 @@ func TestValidateRejects(t *testing.T) {
 			[]string{`aws:region: "tokyo" is not an AWS region name`}},
 		{"UnknownNatStrategy", func(s *Spec) { s.NatStrategy = "perAZ" },
 			[]string{`tastylog:natStrategy: "perAZ" is not a NAT strategy; allowed: "none", "single", "perAz"`}},
-		{"NatNoneWithoutEndpoints", func(s *Spec) { s.NatStrategy = NatNone },
-			[]string{`tastylog:natStrategy: "none" leaves the app servers without a way to reach Session Manager`,
-				`add "ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2" to tastylog:vpcEndpoints`}},
-		{"NatNoneWithSomeEndpoints", func(s *Spec) { s.NatStrategy = NatNone; s.VpcEndpoints = []string{"ssm", "logs"} },
-			[]string{`add "ssmmessages", "ec2messages", "monitoring", "ec2" to tastylog:vpcEndpoints`}},
 		{"UnknownEndpoint", func(s *Spec) { s.VpcEndpoints = []string{"ssm", "s3"} },
 			[]string{`tastylog:vpcEndpoints[1]: "s3" is not an endpoint this stack can create; allowed: "ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"`}},
 		{"DuplicateEndpoint", func(s *Spec) { s.VpcEndpoints = []string{"ssm", "ssm"} },
@@ -113,7 +108,7 @@ func TestValidateAccepts(t *testing.T) {
 	}{
 		{"NatNoneWithEndpoints", func(s *Spec) {
 			s.NatStrategy = NatNone
-			s.VpcEndpoints = EndpointsWithoutNat
+			s.VpcEndpoints = []string{"ecr.api", "ecr.dkr", "logs"}
 		}},
 		{"ThreeAZs", func(s *Spec) {
 			s.AvailabilityZones = append(s.AvailabilityZones, "ap-northeast-1d")
@@ -147,6 +142,28 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("Validate() = %v, want it to name %s", err, w)
 		}
+	}
+}
+
+func TestCheckWithoutNat(t *testing.T) {
+	need := []string{"ssm", "logs", "ecr.api"}
+	s := Default()
+	if err := s.CheckWithoutNat("tastylog:", need, "the tasks"); err != nil {
+		t.Errorf("with NAT: CheckWithoutNat() = %v, want nil", err)
+	}
+	s.NatStrategy = NatNone
+	err := s.CheckWithoutNat("tastylog:", need, "the tasks")
+	want := `tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ssm", "logs", "ecr.api" to tastylog:vpcEndpoints`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckWithoutNat() = %v\nwant %s", err, want)
+	}
+	s.VpcEndpoints = []string{"logs", "ssm"}
+	if err := s.CheckWithoutNat("tastylog:", need, "the tasks"); err == nil || !strings.HasSuffix(err.Error(), `add "ecr.api" to tastylog:vpcEndpoints`) {
+		t.Errorf("CheckWithoutNat() = %v, want only ecr.api missing", err)
+	}
+	s.VpcEndpoints = need
+	if err := s.CheckWithoutNat("tastylog:", need, "the tasks"); err != nil {
+		t.Errorf("every endpoint: CheckWithoutNat() = %v, want nil", err)
 	}
 }
 

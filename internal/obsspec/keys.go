@@ -9,6 +9,7 @@ const (
 	KeyAlarmTarget5xx                = "alarmTarget5xx"
 	KeyAlarmResponseTimeP95Ms        = "alarmResponseTimeP95Ms"
 	KeyAlarmAppCpuPercent            = "alarmAppCpuPercent"
+	KeyAlarmAppMemoryPercent         = "alarmAppMemoryPercent"
 	KeyAlarmDbCpuPercent             = "alarmDbCpuPercent"
 	KeyAlarmDbFreeStorageGiB         = "alarmDbFreeStorageGiB"
 	KeyAlarmDbFreeableMemoryMiB      = "alarmDbFreeableMemoryMiB"

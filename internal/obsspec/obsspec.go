@@ -37,7 +37,9 @@ type Thresholds struct {
 	ResponseTimeP95Ms int
 	// AppCpuPercent and DbCpuPercent are average CPU limits.
 	AppCpuPercent int
-	DbCpuPercent  int
+	// AppMemoryPercent is the tasks' average memory limit (fargate; the servers' memory is on the dashboard).
+	AppMemoryPercent int
+	DbCpuPercent     int
 	// DbFreeStorageGiB and DbFreeableMemoryMiB are lower limits.
 	DbFreeStorageGiB    int
 	DbFreeableMemoryMiB int
@@ -79,6 +81,7 @@ func Default() Spec {
 			Target5xx:                10,
 			ResponseTimeP95Ms:        1500,
 			AppCpuPercent:            80,
+			AppMemoryPercent:         80,
 			DbCpuPercent:             80,
 			DbFreeStorageGiB:         2,
 			DbFreeableMemoryMiB:      128,
@@ -171,6 +174,7 @@ func (s Spec) Validate(keyPrefix, region string) error {
 		{KeyAlarmTarget5xx, t.Target5xx, 1, 1000000, "responses per 5 minutes"},
 		{KeyAlarmResponseTimeP95Ms, t.ResponseTimeP95Ms, 10, 120000, "milliseconds (the load balancer times out at its idle timeout)"},
 		{KeyAlarmAppCpuPercent, t.AppCpuPercent, 1, 100, "percent"},
+		{KeyAlarmAppMemoryPercent, t.AppMemoryPercent, 1, 100, "percent"},
 		{KeyAlarmDbCpuPercent, t.DbCpuPercent, 1, 100, "percent"},
 		{KeyAlarmDbFreeStorageGiB, t.DbFreeStorageGiB, 1, 65536, "GiB"},
 		{KeyAlarmDbFreeableMemoryMiB, t.DbFreeableMemoryMiB, 1, 4194304, "MiB"},

@@ -62,6 +62,10 @@ func (c *Config) StackKey() bool { return c.Data.StackKey }
 // LogRetentionDays is the retention of the operational log groups, whichever layer owns them.
 func (c *Config) LogRetentionDays() int { return c.Compute.LogRetentionDays }
 
+// NoInternet reports private subnets without a route out (natStrategy none): the network's decision, which
+// the compute layer needs to know what it can pull.
+func (c *Config) NoInternet() bool { return c.Network.NatStrategy == netspec.NatNone }
+
 // OriginPort is the one port CloudFront uses to reach the load balancer (edge's decision, which the
 // network layer's groups and ACLs open).
 func (c *Config) OriginPort() int { return c.Edge.OriginPort() }
@@ -113,6 +117,7 @@ func bindings(c *Config) []binding {
 		boolean(dataspec.KeyStackKey, &d.StackKey),
 		integer(dataspec.KeyTrailObjectLockDays, &d.TrailObjectLockDays),
 
+		str(computespec.KeyComputeMode, &app.Mode),
 		str(computespec.KeyAppInstanceType, &app.InstanceType),
 		str(computespec.KeyAppArchitecture, &app.Architecture),
 		integer(computespec.KeyAppMinSize, &app.MinSize),
@@ -127,6 +132,15 @@ func bindings(c *Config) []binding {
 		integer(computespec.KeyAppRootVolumeSize, &app.RootVolumeSize),
 		str(computespec.KeyAppSshPublicKey, &app.SshPublicKey),
 		integer(computespec.KeyLogRetentionDays, &app.LogRetentionDays),
+		integer(computespec.KeyAppCpu, &app.Cpu),
+		integer(computespec.KeyAppMemory, &app.Memory),
+		str(computespec.KeyAppImage, &app.Image),
+		str(computespec.KeyAppRepository, &app.Repository),
+		boolean(computespec.KeyAppRepositoryCrossAccount, &app.RepositoryCrossAccount),
+		boolean(computespec.KeyAppFargateSpot, &app.FargateSpot),
+		boolean(computespec.KeyAppExec, &app.Exec),
+		integer(computespec.KeyAppImagesKept, &app.ImagesKept),
+		integer(computespec.KeyAppUntaggedImageDays, &app.UntaggedImageDays),
 
 		str(edgespec.KeyDomain, &e.Domain),
 		str(edgespec.KeyHostedZoneId, &e.HostedZoneId),
@@ -146,6 +160,7 @@ func bindings(c *Config) []binding {
 		integer(obsspec.KeyAlarmTarget5xx, &th.Target5xx),
 		integer(obsspec.KeyAlarmResponseTimeP95Ms, &th.ResponseTimeP95Ms),
 		integer(obsspec.KeyAlarmAppCpuPercent, &th.AppCpuPercent),
+		integer(obsspec.KeyAlarmAppMemoryPercent, &th.AppMemoryPercent),
 		integer(obsspec.KeyAlarmDbCpuPercent, &th.DbCpuPercent),
 		integer(obsspec.KeyAlarmDbFreeStorageGiB, &th.DbFreeStorageGiB),
 		integer(obsspec.KeyAlarmDbFreeableMemoryMiB, &th.DbFreeableMemoryMiB),
@@ -194,6 +209,7 @@ func Load(project, stack string, values map[string]string) (*Config, *configerr.
 		}
 	}
 	report.Add(unknownKeys(ns, values, known)...)
+	report.Add(otherModesKeys(ns, values, cfg.Compute.Mode)...)
 	if region, ok := values[keyRegion]; ok && region != "" {
 		cfg.Network.Region = region
 	}
@@ -225,6 +241,27 @@ func KeyOrder(project string) []string { return append([]string{KeyProject}, Key
 
 // KeyProject is the key of problems with the project name, which Pulumi.yaml's name: sets.
 const KeyProject = "project name"
+
+// otherModesKeys reports every key set for the compute mode the stack does not run: it would be ignored.
+// A value equal to the key's default is not reported: the Pulumi CLI hands the program Pulumi.yaml's
+// defaults as if the stack had set them.
+func otherModesKeys(ns string, values map[string]string, mode string) []error {
+	defaults := DeclaredDefaults()
+	other, otherMode := computespec.FargateKeys, computespec.ModeFargate
+	if mode == computespec.ModeFargate {
+		other, otherMode = computespec.EC2Keys, computespec.ModeEC2
+	} else if mode != computespec.ModeEC2 {
+		return nil // the mode itself is reported
+	}
+	var errs []error
+	for _, key := range other {
+		if v := values[ns+key]; v != "" && v != fmt.Sprint(defaults[key]) {
+			errs = append(errs, configerr.New(ns+key, configerr.Abbreviate(v, 40), "applies only to %s %q, and this stack's is %q; remove it from the stack file",
+				ns+computespec.KeyComputeMode, otherMode, mode))
+		}
+	}
+	return errs
+}
 
 // unknownKeys reports every key in the project namespace that the program does not read, with the
 // closest known key: a misspelt key would otherwise be ignored and its default used in silence.
@@ -277,6 +314,7 @@ func (c *Config) validate(ns string) error {
 		errs = append(errs, configerr.New(ns+computespec.KeyAppMinSize, fmt.Sprint(c.Compute.MinSize),
 			"keeps fewer than 2 app servers in a production stack (%s is true); losing one server or AZ would take the site down", ns+dataspec.KeyProduction))
 	}
+	errs = append(errs, c.validateComputeMode(ns)...)
 	errs = append(errs, c.validateNames(ns)...)
 	for i, id := range c.AllowedAccountIds {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
@@ -284,6 +322,30 @@ func (c *Config) validate(ns string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateComputeMode checks what the compute mode asks of the rest of the stack: the endpoints it needs
+// without NAT, where its image may come from, and spare capacity only where losing a task is fine.
+func (c *Config) validateComputeMode(ns string) []error {
+	app := c.Compute
+	who := "the app servers"
+	if app.Fargate() {
+		who = "the tasks"
+	}
+	errs := []error{c.Network.CheckWithoutNat(ns, app.EndpointsWithoutNat(), who)}
+	if !app.Fargate() {
+		return errs
+	}
+	if c.Data.Production && app.FargateSpot {
+		errs = append(errs, configerr.New(ns+computespec.KeyAppFargateSpot, "true",
+			"runs a production stack's tasks on spare capacity that AWS takes back at two minutes' notice (%s is true); FARGATE_SPOT is for disposable stacks", ns+dataspec.KeyProduction))
+	}
+	if repo, ok := computespec.ParseRepository(app.Repository); ok && repo.Region != c.Region() && c.Network.NatStrategy == netspec.NatNone {
+		errs = append(errs, configerr.New(ns+computespec.KeyAppRepository, app.Repository,
+			"is in %s, which the ECR endpoints of a stack without NAT (%s %q) do not reach; use a repository in %s, or a NAT",
+			repo.Region, ns+netspec.KeyNatStrategy, netspec.NatNone, c.Region()))
+	}
+	return errs
 }
 
 // DeclaredDefaults returns every scalar and array key (short name) with the default Load applies; these

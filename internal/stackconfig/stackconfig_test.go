@@ -126,6 +126,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:alarmTarget5xx":                "6",
 		"tastylog:alarmResponseTimeP95Ms":        "800",
 		"tastylog:alarmAppCpuPercent":            "70",
+		"tastylog:alarmAppMemoryPercent":         "75",
 		"tastylog:alarmDbCpuPercent":             "75",
 		"tastylog:alarmDbFreeStorageGiB":         "10",
 		"tastylog:alarmDbFreeableMemoryMiB":      "256",
@@ -169,10 +170,11 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			},
 		},
 		Compute: computespec.Spec{
-			InstanceType: "c7g.large", Architecture: "arm64", MinSize: 1, DesiredCapacity: 2, MaxSize: 3,
+			Mode: "ec2", InstanceType: "c7g.large", Architecture: "arm64", MinSize: 1, DesiredCapacity: 2, MaxSize: 3,
 			HealthCheckGracePeriod: 240, HealthCheckPath: "/public/ok.txt",
 			RefreshMinHealthyPercentage: 50, RefreshMaxHealthyPercentage: 150, CpuTarget: 60, RequestsPerTarget: 0, RootVolumeSize: 30,
 			SshPublicKey: testKey, LogRetentionDays: 14,
+			Cpu: 512, Memory: 1024, ImagesKept: 30, UntaggedImageDays: 7, // fargate's, at their defaults
 		},
 		Edge: edgespec.Spec{
 			Domain: "example.com", HostedZoneId: "Z0123456789ABCDEFGHIJ", CloudFrontCertificateArn: cfCert, AlbCertificateArn: albCert,
@@ -180,7 +182,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		},
 		Observability: obsspec.Spec{
 			AlarmEmails: []string{"ops@example.com"}, AlarmTopicArns: []string{},
-			Thresholds: obsspec.Thresholds{Alb5xx: 5, Target5xx: 6, ResponseTimeP95Ms: 800, AppCpuPercent: 70, DbCpuPercent: 75,
+			Thresholds: obsspec.Thresholds{Alb5xx: 5, Target5xx: 6, ResponseTimeP95Ms: 800, AppCpuPercent: 70, AppMemoryPercent: 75, DbCpuPercent: 75,
 				DbFreeStorageGiB: 10, DbFreeableMemoryMiB: 256, DbConnections: 50, CloudFront5xxRatePercent: 2},
 			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL", AuditLogRetentionDays: 90,
 		},
@@ -251,6 +253,27 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:alarmDbFreeStorageGiB: "100" is not below the database's storage ceiling`},
 		{"BooleanKeyNotABoolean", map[string]string{"tastylog:dbMultiAz": "yes"},
 			`tastylog:dbMultiAz: "yes" is not true or false`},
+		{"UnknownComputeMode", map[string]string{"tastylog:computeMode": "ecs"},
+			`tastylog:computeMode: "ecs" is not a compute mode; allowed: "ec2" (servers in an Auto Scaling group), "fargate" (containers on ECS Fargate)`},
+		{"FargateKeyInEc2Mode", map[string]string{"tastylog:appCpu": "1024"},
+			`tastylog:appCpu: "1024" applies only to tastylog:computeMode "fargate", and this stack's is "ec2"; remove it from the stack file`},
+		{"Ec2KeyInFargateMode", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appInstanceType": "m7g.large"},
+			`tastylog:appInstanceType: "m7g.large" applies only to tastylog:computeMode "ec2", and this stack's is "fargate"`},
+		{"FargateSpotInProduction", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appFargateSpot": "true"},
+			`tastylog:appFargateSpot: "true" runs a production stack's tasks on spare capacity that AWS takes back at two minutes' notice (tastylog:production is true)`},
+		{"FargateWithoutNatNeedsImageEndpoints", map[string]string{"tastylog:computeMode": "fargate", "tastylog:natStrategy": "none", "tastylog:vpcEndpoints": `["ssm","logs"]`},
+			`tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ecr.api", "ecr.dkr" to tastylog:vpcEndpoints`},
+		{"FargateExecWithoutNatNeedsMessages", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appExec": "true", "tastylog:natStrategy": "none", "tastylog:vpcEndpoints": `["ssm","logs","ecr.api","ecr.dkr"]`},
+			`or add "ssmmessages" to tastylog:vpcEndpoints`},
+		{"ServersWithoutNatNeedTheirEndpoints", map[string]string{"tastylog:natStrategy": "none", "tastylog:vpcEndpoints": `["ecr.api","ecr.dkr","ssm","logs"]`},
+			`tastylog:natStrategy: "none" leaves the app servers without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ssmmessages", "ec2messages", "monitoring", "ec2" to tastylog:vpcEndpoints`},
+		{"RepositoryInAnotherRegionWithoutNat", map[string]string{"tastylog:computeMode": "fargate", "tastylog:natStrategy": "none",
+			"tastylog:vpcEndpoints": `["ssm","logs","ecr.api","ecr.dkr"]`, "tastylog:appRepository": "123456789012.dkr.ecr.us-west-2.amazonaws.com/tastylog"},
+			`tastylog:appRepository: "123456789012.dkr.ecr.us-west-2.amazonaws.com/tastylog" is in us-west-2, which the ECR endpoints of a stack without NAT (tastylog:natStrategy "none") do not reach`},
+		{"FargateAdminCidrs", map[string]string{"tastylog:computeMode": "fargate", "tastylog:adminCidrs": `["10.20.0.0/16"]`},
+			`tastylog:adminCidrs: "10.20.0.0/16" opens SSH to app servers, which tastylog:computeMode "fargate" does not have; a shell in a task is ECS Exec (tastylog:appExec)`},
+		{"FargateProductionWithOneTask", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
+			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,6 +282,26 @@ func TestLoadRejects(t *testing.T) {
 				t.Fatalf("Load() error = %v\nwant it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestLoadReadsFargateKeys(t *testing.T) {
+	repo := "123456789012.dkr.ecr.us-west-2.amazonaws.com/shared/tastylog"
+	cfg, err := load("tastylog", "dev", map[string]string{
+		"aws:region": "us-west-2", "tastylog:availabilityZones": `["us-west-2a","us-west-2b"]`,
+		"tastylog:production": "false", "tastylog:computeMode": "fargate", "tastylog:appCpu": "1024", "tastylog:appMemory": "3072",
+		"tastylog:appImage": "v1.4.2", "tastylog:appRepository": repo, "tastylog:appRepositoryCrossAccount": "true",
+		"tastylog:appFargateSpot": "true", "tastylog:appExec": "true", "tastylog:appImagesKept": "10", "tastylog:appUntaggedImageDays": "3",
+		"tastylog:appArchitecture": "x86_64", "tastylog:appHealthCheckGracePeriod": "30",
+	})
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	want := computespec.Default()
+	want.Mode, want.Cpu, want.Memory, want.Image, want.Repository, want.RepositoryCrossAccount = "fargate", 1024, 3072, "v1.4.2", repo, true
+	want.FargateSpot, want.Exec, want.ImagesKept, want.UntaggedImageDays, want.Architecture, want.HealthCheckGracePeriod = true, true, 10, 3, "x86_64", 30
+	if !reflect.DeepEqual(cfg.Compute, want) {
+		t.Errorf("Compute = %+v\nwant %+v", cfg.Compute, want)
 	}
 }
 

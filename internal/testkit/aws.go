@@ -97,6 +97,17 @@ func registerAWS(m *Mocks, region string) {
 		state["arn"] = resource.NewStringProperty("arn:aws:elasticloadbalancing:" + region + ":" + AccountID + ":targetgroup/" + r.Name + "/0123456789abcdef")
 		state["arnSuffix"] = resource.NewStringProperty("targetgroup/" + r.Name + "/0123456789abcdef")
 	})
+	m.Outputs("aws:ecr/repository:Repository", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:ecr:" + region + ":" + AccountID + ":repository/" + r.Str("name"))
+		state["repositoryUrl"] = resource.NewStringProperty(AccountID + ".dkr.ecr." + region + ".amazonaws.com/" + r.Str("name"))
+	})
+	m.Outputs("aws:ecs/cluster:Cluster", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:ecs:" + region + ":" + AccountID + ":cluster/" + r.Str("name"))
+	})
+	m.Outputs("aws:ecs/taskDefinition:TaskDefinition", func(r *Resource, state resource.PropertyMap) {
+		state["arn"] = resource.NewStringProperty("arn:aws:ecs:" + region + ":" + AccountID + ":task-definition/" + r.Str("family") + ":1")
+		state["revision"] = resource.NewNumberProperty(1)
+	})
 	m.Outputs("aws:ec2/launchTemplate:LaunchTemplate", func(r *Resource, state resource.PropertyMap) {
 		state["latestVersion"] = resource.NewNumberProperty(1)
 	})

@@ -115,7 +115,9 @@ func TestFargatePlaceholderAndDigest(t *testing.T) {
 }
 
 func TestFargateRepository(t *testing.T) {
-	m, _ := runAttached(t, fargateArgs(func(a *Args) { a.Production, a.KeyArn = true, pulumi.String("arn:aws:kms:ap-northeast-1:"+account+":key/k") }))
+	m, _ := runAttached(t, fargateArgs(func(a *Args) {
+		a.Production, a.KeyArn = true, pulumi.String("arn:aws:kms:ap-northeast-1:"+account+":key/k")
+	}))
 	repo := m.One(t, typeRepository, "tastylog-dev-app")
 	assert.Equal(t, "IMMUTABLE", repo.Str("imageTagMutability"))
 	assert.Equal(t, map[string]any{"scanOnPush": true}, repo.Input("imageScanningConfiguration"))

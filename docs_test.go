@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/computespec"
+	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
 )
@@ -161,34 +163,39 @@ func normalize(s string) string {
 // lists expanded, <suffix> and <account> stood for) is a logical or physical name in the graph of dev
 // with every option on, so a renamed resource cannot leave the page behind.
 func TestDesignNamesAreInTheGraph(t *testing.T) {
-	config, err := stackfile.StackConfig(".", "dev", objectKeys())
-	require.NoError(t, err)
-	maps.Copy(config, otherComputeMode(t, "dev")) // the servers: SSH and the admin networks are among the options
-	for k, v := range everyOption {
-		config[k] = v
-	}
-	config["tastylog:waf"], config["tastylog:stackKey"] = "true", "true"
-	config["tastylog:dbMonitoringInterval"], config["tastylog:dbSkipFinalSnapshot"] = "60", "false"
-	config["tastylog:natStrategy"], config["tastylog:vpcEndpoints"] = "perAz", `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`
-	m := testkit.New("tastylog", "dev", config["aws:region"])
-	require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
-		_, err := program(ctx, keysOf(config))
-		return err
-	}))
 	names := map[string]bool{}
-	for _, r := range m.All() {
-		names[r.Name] = true
-		for _, tag := range r.Objects("tags") { // an Auto Scaling group's tags, as a list
-			if v, ok := tag["value"].(string); ok {
-				names[v] = true
+	// Both compute modes: the servers (SSH and the admin networks are among the options) and the tasks.
+	for _, mode := range []map[string]string{otherComputeMode(t, "dev"), {"tastylog:appImage": "v1.0.0"}} {
+		config, err := stackfile.StackConfig(".", "dev", objectKeys())
+		require.NoError(t, err)
+		maps.Copy(config, mode)
+		for k, v := range everyOption {
+			if mode["tastylog:computeMode"] != "" || !slices.Contains(append(computespec.EC2Keys, netspec.KeyAdminCidrs), strings.TrimPrefix(k, "tastylog:")) {
+				config[k] = v
 			}
 		}
-		for _, prop := range []string{"name", "bucket", "identifier", "dashboardName", "keyName", "finalSnapshotIdentifier"} {
-			if s := r.Str(prop); s != "" {
-				names[s] = true
+		config["tastylog:waf"], config["tastylog:stackKey"] = "true", "true"
+		config["tastylog:dbMonitoringInterval"], config["tastylog:dbSkipFinalSnapshot"] = "60", "false"
+		config["tastylog:natStrategy"], config["tastylog:vpcEndpoints"] = "perAz", `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`
+		m := testkit.New("tastylog", "dev", config["aws:region"])
+		require.NoError(t, m.Run(config, func(ctx *pulumi.Context) error {
+			_, err := program(ctx, keysOf(config))
+			return err
+		}))
+		for _, r := range m.All() {
+			names[r.Name] = true
+			for _, tag := range r.Objects("tags") { // an Auto Scaling group's tags, as a list
+				if v, ok := tag["value"].(string); ok {
+					names[v] = true
+				}
 			}
+			for _, prop := range []string{"name", "bucket", "identifier", "dashboardName", "keyName", "finalSnapshotIdentifier", "family"} {
+				if s := r.Str(prop); s != "" {
+					names[s] = true
+				}
+			}
+			names[r.Tag("Name")] = true
 		}
-		names[r.Tag("Name")] = true
 	}
 	page, err := os.ReadFile("docs/design.md")
 	require.NoError(t, err)

@@ -116,6 +116,9 @@ const (
 	typeNetworkAcl     = "aws:ec2/networkAcl:NetworkAcl"
 	typeParameter      = "aws:ssm/parameter:Parameter"
 	typeLogGroup       = "aws:cloudwatch/logGroup:LogGroup"
+	typeTaskDefinition = "aws:ecs/taskDefinition:TaskDefinition"
+	typeEcsService     = "aws:ecs/service:Service"
+	typeRepository     = "aws:ecr/repository:Repository"
 )
 
 // Rules are the project's policies.
@@ -205,6 +208,11 @@ var Rules = []Rule{
 		Name:        "production-controls",
 		Description: "In a production stack: the distribution has a web ACL, the database and SecureStrings use the stack key, audit log groups keep a year, servers report every minute.",
 		Resource:    productionControls,
+	},
+	{
+		Name:        "containers-hardened",
+		Description: "Containers run unprivileged, as a non-root user, on a read-only root filesystem, with secrets only as secrets; services give tasks no public address and production no Spot capacity; repositories keep tags immutable and scan on push.",
+		Resource:    containersHardened,
 	},
 	{
 		Name:        "stateful-resources-protected",
@@ -613,4 +621,62 @@ func num(m map[string]any, key string) any {
 func list(m map[string]any, key string) []any {
 	l, _ := m[key].([]any)
 	return l
+}
+
+// secretLooking is an environment variable name that says it holds a secret, which belongs in secrets.
+var secretLooking = []string{"PASSWORD", "SECRET", "TOKEN", "PRIVATE_KEY", "API_KEY"}
+
+func containersHardened(r Resource) []string {
+	var out []string
+	switch r.Type {
+	case typeTaskDefinition:
+		if r.Unknown["containerDefinitions"] {
+			return nil // decided at `up`, when the engine checks the resource again
+		}
+		var defs []map[string]any
+		if err := json.Unmarshal([]byte(str(r.Props, "containerDefinitions")), &defs); err != nil {
+			return []string{"containerDefinitions is not a JSON list of containers"}
+		}
+		for _, c := range defs {
+			name, _ := c["name"].(string)
+			if c["privileged"] == true {
+				out = append(out, fmt.Sprintf("container %s is privileged", name))
+			}
+			if c["readonlyRootFilesystem"] != true {
+				out = append(out, fmt.Sprintf("container %s has a writable root filesystem", name))
+			}
+			if user, _ := c["user"].(string); user == "" || user == "0" || user == "root" || strings.HasPrefix(user, "0:") || strings.HasPrefix(user, "root:") {
+				out = append(out, fmt.Sprintf("container %s runs as root", name))
+			}
+			for _, e := range list(c, "environment") {
+				m, _ := e.(map[string]any)
+				n, _ := m["name"].(string)
+				for _, word := range secretLooking {
+					if strings.Contains(strings.ToUpper(n), word) {
+						out = append(out, fmt.Sprintf("container %s has %s as a plain environment value; pass it as a secret", name, n))
+						break
+					}
+				}
+			}
+		}
+	case typeEcsService:
+		if nc, _ := r.Props["networkConfiguration"].(map[string]any); nc["assignPublicIp"] == true {
+			out = append(out, "tasks get public addresses")
+		}
+		if r.Production {
+			for _, s := range list(r.Props, "capacityProviderStrategies") {
+				if m, _ := s.(map[string]any); m["capacityProvider"] == "FARGATE_SPOT" {
+					out = append(out, "a production service runs on FARGATE_SPOT")
+				}
+			}
+		}
+	case typeRepository:
+		if str(r.Props, "imageTagMutability") != "IMMUTABLE" {
+			out = append(out, "image tags are mutable")
+		}
+		if scan, _ := r.Props["imageScanningConfiguration"].(map[string]any); scan["scanOnPush"] != true {
+			out = append(out, "images are not scanned on push")
+		}
+	}
+	return out
 }

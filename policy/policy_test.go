@@ -190,6 +190,23 @@ func TestRules(t *testing.T) {
 				{Type: typeLaunchTemplate, URN: "lt", Production: true, Props: map[string]any{"monitoring": map[string]any{"enabled": false}}},
 			},
 			"the distribution has no web ACL"},
+		{"containers-hardened",
+			[]Resource{
+				res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","user":"1000","readonlyRootFilesystem":true,"privileged":false,"environment":[{"name":"PORT","value":"3000"}],"secrets":[{"name":"MYSQL_PASSWORD","valueFrom":"arn"}]}]`}),
+				{Type: typeTaskDefinition, URN: "unknown", Unknown: map[string]bool{"containerDefinitions": true}, Props: map[string]any{}},
+				res(typeEcsService, map[string]any{"networkConfiguration": map[string]any{"assignPublicIp": false}, "capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT"}}}),
+				{Type: typeEcsService, URN: "prod", Production: true, Props: map[string]any{"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE"}}}},
+				res(typeRepository, map[string]any{"imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": map[string]any{"scanOnPush": true}}),
+			},
+			[]Resource{
+				res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","privileged":true}]`}),
+				res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","user":"1000","readonlyRootFilesystem":true,"environment":[{"name":"MYSQL_PASSWORD","value":"x"}]}]`}),
+				res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","user":"root:root","readonlyRootFilesystem":true}]`}),
+				res(typeEcsService, map[string]any{"networkConfiguration": map[string]any{"assignPublicIp": true}}),
+				{Type: typeEcsService, URN: "prod", Production: true, Props: map[string]any{"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT"}}}},
+				res(typeRepository, map[string]any{"imageTagMutability": "MUTABLE"}),
+			},
+			"container app is privileged"},
 		{"stateful-resources-protected",
 			[]Resource{{Type: typeBucket, URN: "b", Props: map[string]any{"forceDestroy": false}, Protect: true}},
 			[]Resource{res(typeBucket, map[string]any{"forceDestroy": false})},
@@ -211,6 +228,25 @@ func TestRules(t *testing.T) {
 		assert.True(t, covered[r.Name], "rule %s has a passing and a failing case", r.Name)
 		assert.NotEmpty(t, r.Description, r.Name)
 	}
+}
+
+func TestContainersHardenedNamesEachProblem(t *testing.T) {
+	got := Check([]Rule{rule(t, "containers-hardened")}, []Resource{
+		res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","user":"1000","readonlyRootFilesystem":true,"environment":[{"name":"MYSQL_PASSWORD","value":"x"}]}]`}),
+		res(typeTaskDefinition, map[string]any{"containerDefinitions": `[{"name":"app","user":"root:root","readonlyRootFilesystem":false}]`}),
+		{Type: typeEcsService, URN: "prod", Production: true, Props: map[string]any{"capacityProviderStrategies": []any{map[string]any{"capacityProvider": "FARGATE_SPOT"}}}},
+		res(typeRepository, map[string]any{"imageTagMutability": "MUTABLE"}),
+	})
+	var msgs []string
+	for _, v := range got {
+		msgs = append(msgs, v.Message)
+	}
+	assert.Equal(t, []string{
+		"container app has MYSQL_PASSWORD as a plain environment value; pass it as a secret",
+		"container app has a writable root filesystem", "container app runs as root",
+		"a production service runs on FARGATE_SPOT",
+		"image tags are mutable", "images are not scanned on push",
+	}, msgs)
 }
 
 func TestPack(t *testing.T) {

@@ -235,7 +235,10 @@ func (b *builder) buildTaskDefinition() error {
 		TaskRoleArn:          b.taskRoles.task.Arn,
 		ContainerDefinitions: definitions,
 		Volumes:              volumes,
-		Tags:                 layer.NameTags(family),
+		// A change registers a new revision (AWS cannot edit one); the previous revisions stay registered,
+		// so the circuit breaker and a manual rollback always find the revision they return to.
+		SkipDestroy: pulumi.Bool(true),
+		Tags:        layer.NameTags(family),
 	}, b.with(pulumi.DependsOn(b.serviceDeps))...)
 	return err
 }

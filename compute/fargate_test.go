@@ -94,6 +94,7 @@ func TestFargateContainer(t *testing.T) {
 	assert.Equal(t, "1024", td.Str("memory"))
 	assert.Equal(t, map[string]any{"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}, td.Input("runtimePlatform"))
 	assert.Equal(t, []map[string]any{{"name": "tmp"}}, td.Objects("volumes"))
+	assert.True(t, td.Bool("skipDestroy"), "old revisions stay for rollbacks")
 }
 
 func TestFargatePlaceholderAndDigest(t *testing.T) {

@@ -724,12 +724,19 @@ func TestTeardownSettingsLiftEveryGuard(t *testing.T) {
 // classified before it lands.
 func TestEveryNameFitsAWSRules(t *testing.T) {
 	max := stackconfig.MaxNamePrefix()
-	for _, split := range []struct{ project, env string }{
-		{"tastylog", strings.Repeat("e", max-len("tastylog-"))},
-		{strings.Repeat("p", max-2), "e"},
-		{"p", strings.Repeat("e", max-2)},
+	// Both compute modes: the tasks' names (ECS Exec's log group among them) are not the servers'.
+	tasks := merged(otherComputeMode(t, "prod"), map[string]string{"tastylog:appExec": "true"})
+	for _, split := range []struct {
+		project, env string
+		mode         map[string]string
+	}{
+		{"tastylog", strings.Repeat("e", max-len("tastylog-")), nil},
+		{strings.Repeat("p", max-2), "e", nil},
+		{"p", strings.Repeat("e", max-2), nil},
+		{"tastylog", strings.Repeat("e", max-len("tastylog-")), tasks},
+		{"p", strings.Repeat("e", max-2), tasks},
 	} {
-		t.Run(split.project+"-"+split.env, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%s/fargate=%v", split.project, split.env, split.mode != nil), func(t *testing.T) {
 			require.Len(t, split.project+"-"+split.env, max)
 			domainLen := edgespec.MaxCertificateName - len(split.env) - len("-elb.")
 			base, err := stackfile.StackConfig(".", "prod", objectKeys())
@@ -741,6 +748,13 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 			ns := split.project + ":"
 			for k, v := range everyOption {
 				config[strings.Replace(k, "tastylog:", ns, 1)] = v
+			}
+			for k, v := range split.mode {
+				config[strings.Replace(k, "tastylog:", ns, 1)] = v
+			}
+			if split.mode != nil { // no servers to reach or log in to
+				delete(config, ns+netspec.KeyAdminCidrs)
+				delete(config, ns+computespec.KeyAppSshPublicKey)
 			}
 			config[ns+"env"] = split.env
 			config[ns+"domain"] = strings.Repeat("d", domainLen-len(".com")) + ".com"
@@ -770,6 +784,7 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 				checked++
 			}
 			assert.Greater(t, checked, 40)
+			assert.Equal(t, split.mode != nil, len(m.ByType(typeService)) == 1, "the mode the case names")
 		})
 	}
 }

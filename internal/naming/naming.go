@@ -43,6 +43,7 @@ var (
 	anyPrintable     = regexp.MustCompile(`^[[:print:]]+$`)
 	deliveryChars    = regexp.MustCompile(`^[\w-]+$`)
 	parameterChars   = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+	ecsChars         = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 )
 
 // Rules maps each resource type the program creates with a name AWS constrains to that name's rule.
@@ -107,6 +108,16 @@ var Rules = map[string]Rule{
 		Source: "Amazon S3 User Guide, naming objects: keys up to 1,024 bytes of UTF-8"},
 	"aws:ssm/parameter:Parameter": {Prop: "name", Max: 1011, Chars: parameterChars,
 		Source: "Systems Manager API, PutParameter: Name (1011 characters with the path)"},
+	"aws:ecr/repository:Repository": {Prop: "name", Max: 256, Chars: regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`), Lower: true,
+		Source: "Amazon ECR API, CreateRepository: repositoryName (2-256, lowercase path components)"},
+	"aws:ecs/cluster:Cluster": {Prop: "name", Max: 255, Chars: ecsChars,
+		Source: "Amazon ECS API, CreateCluster: clusterName"},
+	"aws:ecs/service:Service": {Prop: "name", Max: 255, Chars: ecsChars,
+		Source: "Amazon ECS API, CreateService: serviceName"},
+	"aws:ecs/taskDefinition:TaskDefinition": {Prop: "family", Max: 255, Chars: ecsChars,
+		Source: "Amazon ECS API, RegisterTaskDefinition: family"},
+	"aws:appautoscaling/policy:Policy": {Prop: "name", Max: 256, Chars: regexp.MustCompile(`^[^:]+$`),
+		Source: "Application Auto Scaling API, PutScalingPolicy: PolicyName (no colon)"},
 }
 
 // Unnamed lists the types the program creates whose AWS name is chosen by AWS (an id) or is free text
@@ -131,6 +142,8 @@ var Unnamed = []string{
 	"aws:sns/topicSubscription:TopicSubscription", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+	"aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+	"aws:appautoscaling/target:Target",
 }
 
 // Check returns why AWS would refuse name under r, or nil.

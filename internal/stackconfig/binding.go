@@ -43,6 +43,35 @@ func list(key string, p *[]string) binding {
 	}
 }
 
+// accountIds reads a list of AWS account ids written as strings or as numbers (what `pulumi config set
+// --path` stores for 123456789012); a number is its decimal digits (the CLI keeps a leading zero as a string).
+func accountIds(key string, p *[]string) binding {
+	return binding{key: key,
+		get: func() any { return append([]string{}, *p...) },
+		set: func(raw string) error {
+			dec := json.NewDecoder(strings.NewReader(raw))
+			dec.UseNumber()
+			var v []any
+			if err := dec.Decode(&v); err != nil {
+				return configerr.New(key, raw, "is not a list of account ids")
+			}
+			out := make([]string, len(v))
+			for i, id := range v {
+				switch id := id.(type) {
+				case string:
+					out[i] = id
+				case json.Number:
+					out[i] = id.String()
+				default:
+					return configerr.New(fmt.Sprintf("%s[%d]", key, i), fmt.Sprint(id), "is not an AWS account id; want 12 digits")
+				}
+			}
+			*p = out
+			return nil
+		},
+	}
+}
+
 func integer(key string, p *int) binding {
 	return scalar(key, p, strconv.Atoi, "is not a whole number")
 }

@@ -86,7 +86,7 @@ func bindings(c *Config) []binding {
 	th := &o.Thresholds
 	return []binding{
 		str(keyEnv, &c.Env),
-		list(keyAllowedAccountIds, &c.AllowedAccountIds),
+		accountIds(keyAllowedAccountIds, &c.AllowedAccountIds),
 
 		str(netspec.KeyVpcCidr, &n.VpcCidr),
 		list(netspec.KeyAvailabilityZones, &n.AvailabilityZones),

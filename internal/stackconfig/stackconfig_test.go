@@ -305,6 +305,22 @@ func TestLoadReadsFargateKeys(t *testing.T) {
 	}
 }
 
+// pulumi config set --path 'tastylog:allowedAccountIds[0]' 123456789012 stores a number: it is read as the id.
+func TestAllowedAccountIdsAsNumbers(t *testing.T) {
+	cfg, err := load("tastylog", "dev", map[string]string{"tastylog:allowedAccountIds": `[123456789012,"012345678901"]`})
+	if err != nil || !reflect.DeepEqual(cfg.AllowedAccountIds, []string{"123456789012", "012345678901"}) {
+		t.Errorf("Load() = %v, %v; want both ids", cfg.AllowedAccountIds, err)
+	}
+	for raw, want := range map[string]string{
+		`[12345678901]`: `tastylog:allowedAccountIds[0]: "12345678901" is not an AWS account id; want 12 digits`,
+		`[true]`:        `tastylog:allowedAccountIds[0]: "true" is not an AWS account id`,
+	} {
+		if _, err := load("tastylog", "dev", map[string]string{"tastylog:allowedAccountIds": raw}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%s) error = %v, want %q", raw, err, want)
+		}
+	}
+}
+
 func TestEnvDefaultsToStackName(t *testing.T) {
 	cfg, err := load("tastylog", "prod", map[string]string{"tastylog:env": ""})
 	if err != nil {

@@ -20,7 +20,8 @@ type projectFile struct {
 	Config map[string]projectConfig `yaml:"config"`
 }
 
-// projectConfig is one entry of Pulumi.yaml's config block: a declared key (type, default) or a value.
+// projectConfig is one entry of Pulumi.yaml's config block: a declared key (type and default, or a
+// default alone) or a value.
 type projectConfig struct {
 	Type        string `yaml:"type"`
 	Description string `yaml:"description"`
@@ -49,7 +50,7 @@ func ReadProject(dir string) (*Project, error) {
 	}
 	p := &Project{Name: pf.Name, Declared: map[string]projectConfig{}, Values: map[string]any{}}
 	for key, c := range pf.Config {
-		if c.Type != "" {
+		if c.Value == nil { // declared with a type, or only a default (a key the program checks itself)
 			p.Declared[key] = c
 		} else {
 			p.Values[key] = c.Value

@@ -1,4 +1,4 @@
-package observability
+package layertests
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tastylog/infra/internal/obsspec"
+	"github.com/tastylog/infra/internal/testkit"
+	"github.com/tastylog/infra/observability"
 )
 
 const (
@@ -17,14 +19,14 @@ const (
 )
 
 // fargateArgs watches an ECS service instead of an Auto Scaling group.
-func fargateArgs() *Args {
-	a := args(obsspec.Default())
+func obsFargateArgs() *observability.Args {
+	a := obsArgs(obsspec.Default())
 	a.AutoScalingGroupName, a.ClusterName, a.ServiceName = nil, pulumi.String(clusterName), pulumi.String(serviceName)
 	return a
 }
 
 func TestFargateAlarmsFollowTheService(t *testing.T) {
-	m, _ := run(t, fargateArgs())
+	m, _ := obsRun(t, obsFargateArgs())
 	service := map[string]any{"ClusterName": clusterName, "ServiceName": serviceName}
 	for key, metric := range map[string]string{"app-cpu": "CPUUtilization", "app-memory": "MemoryUtilization"} {
 		a := m.One(t, typeAlarm, "tastylog-dev-"+key)
@@ -56,7 +58,7 @@ func TestFargateAlarmsFollowTheService(t *testing.T) {
 }
 
 func TestFargateEventsAndDashboard(t *testing.T) {
-	m, _ := run(t, fargateArgs())
+	m, _ := obsRun(t, obsFargateArgs())
 	rules := m.ByType(typeRule)
 	require.Len(t, rules, 1, "the Auto Scaling group's rules are not created")
 	var pattern map[string]any
@@ -67,7 +69,7 @@ func TestFargateEventsAndDashboard(t *testing.T) {
 		"stopCode": []any{"TaskFailedToStart", "EssentialContainerExited"}}, pattern["detail"])
 	assert.Contains(t, m.One(t, typeTarget, "tastylog-dev-ecs-task-failures-to-sns").Str("inputTransformer.inputTemplate"), "<reason>")
 
-	var body dashboardBody
+	var body dashboardJSON
 	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeDashboard, "tastylog-dev-dashboard").Str("dashboardBody")), &body))
 	assert.Len(t, body.Widgets, 8)
 	titles := map[string]bool{}
@@ -82,10 +84,16 @@ func TestFargateEventsAndDashboard(t *testing.T) {
 }
 
 func TestExactlyOneRuntime(t *testing.T) {
-	a := fargateArgs()
+	newErr := func(a *observability.Args) error {
+		return testkit.New("tastylog", "dev", a.Region).Run(nil, func(ctx *pulumi.Context) error {
+			_, err := observability.New(ctx, componentName, a)
+			return err
+		})
+	}
+	a := obsFargateArgs()
 	a.AutoScalingGroupName = pulumi.String(asgName)
-	require.ErrorContains(t, a.validate(), "exactly one of AutoScalingGroupName and ClusterName with ServiceName is required")
-	a = fargateArgs()
+	require.ErrorContains(t, newErr(a), "exactly one of AutoScalingGroupName and ClusterName with ServiceName is required")
+	a = obsFargateArgs()
 	a.ClusterName = nil
-	require.ErrorContains(t, a.validate(), "exactly one of")
+	require.ErrorContains(t, newErr(a), "exactly one of")
 }

@@ -1,4 +1,4 @@
-package observability
+package layertests
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/obsspec"
 	"github.com/tastylog/infra/internal/testkit"
+	"github.com/tastylog/infra/observability"
 )
 
 const (
@@ -40,8 +41,8 @@ const (
 	stackKey         = "arn:aws:kms:ap-northeast-1:" + account + ":key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 )
 
-func args(spec obsspec.Spec) *Args {
-	return &Args{
+func obsArgs(spec obsspec.Spec) *observability.Args {
+	return &observability.Args{
 		Spec:                 spec,
 		Env:                  "dev",
 		AccountId:            account,
@@ -61,25 +62,36 @@ func args(spec obsspec.Spec) *Args {
 	}
 }
 
-func withEmails() obsspec.Spec {
+// dashboardJSON is the part of a dashboard body the tests read.
+type dashboardJSON struct {
+	Widgets []struct {
+		Properties struct {
+			Title   string  `json:"title"`
+			Region  string  `json:"region"`
+			Metrics [][]any `json:"metrics"`
+		} `json:"properties"`
+	} `json:"widgets"`
+}
+
+func obsEmails() obsspec.Spec {
 	s := obsspec.Default()
 	s.AlarmEmails = []string{"ops@example.com", "oncall@example.com"}
 	return s
 }
 
-func run(t *testing.T, a *Args) (*testkit.Mocks, *Observability) {
+func obsRun(t *testing.T, a *observability.Args) (*testkit.Mocks, *observability.Observability) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Observability, error) {
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*observability.Observability, error) {
 		a.UsEast1 = p.UsEast1
-		return New(ctx, componentName, a, pulumi.Providers(p.App))
+		return observability.New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
 }
 
-func region(m *testkit.Mocks, r *testkit.Resource) string { return m.ProviderOf(r).Str("region") }
+func regionOf(m *testkit.Mocks, r *testkit.Resource) string { return m.ProviderOf(r).Str("region") }
 
 func TestAlarms(t *testing.T) {
-	m, _ := run(t, args(withEmails()))
+	m, _ := obsRun(t, obsArgs(obsEmails()))
 	appTopic := "arn:aws:sns:ap-northeast-1:" + account + ":tastylog-dev-alerts"
 	globalTopic := "arn:aws:sns:us-east-1:" + account + ":tastylog-dev-global-alerts"
 
@@ -122,7 +134,7 @@ func TestAlarms(t *testing.T) {
 		}
 		assert.Equal(t, []string{topic}, a.Strings("alarmActions"), key)
 		assert.Equal(t, []string{topic}, a.Strings("okActions"), key)
-		assert.Equal(t, wantRegion, region(m, a), "%s lives where its metric is", key)
+		assert.Equal(t, wantRegion, regionOf(m, a), "%s lives where its metric is", key)
 		assert.NotEmpty(t, a.Str("alarmDescription"), key)
 	}
 	p95 := m.One(t, typeAlarm, "tastylog-dev-response-time-p95")
@@ -131,7 +143,7 @@ func TestAlarms(t *testing.T) {
 }
 
 func TestTopicsKeysAndSubscriptions(t *testing.T) {
-	m, o := run(t, args(withEmails()))
+	m, o := obsRun(t, obsArgs(obsEmails()))
 	for _, c := range []struct {
 		topic, region string
 		publishers    []string
@@ -141,8 +153,8 @@ func TestTopicsKeysAndSubscriptions(t *testing.T) {
 	} {
 		topic := m.One(t, typeTopic, c.topic)
 		key := m.One(t, typeKey, c.topic+"-key")
-		assert.Equal(t, c.region, region(m, topic))
-		assert.Equal(t, c.region, region(m, key), "the key is in the topic's region")
+		assert.Equal(t, c.region, regionOf(m, topic))
+		assert.Equal(t, c.region, regionOf(m, key), "the key is in the topic's region")
 		assert.Equal(t, "arn:aws:kms:"+c.region+":"+account+":key/key-"+key.Name, topic.Str("kmsMasterKeyId"), "not the aws/sns key")
 		assert.True(t, key.Bool("enableKeyRotation"))
 		var doc iampolicy.Document
@@ -166,7 +178,7 @@ func TestTopicsKeysAndSubscriptions(t *testing.T) {
 }
 
 func TestTopicPolicyAdmitsExactlyTheStacksPublishers(t *testing.T) {
-	m, _ := run(t, args(obsspec.Default()))
+	m, _ := obsRun(t, obsArgs(obsspec.Default()))
 	var doc iampolicy.Document
 	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeTopicPolicy, "tastylog-dev-alerts-policy").Str("policy")), &doc))
 	sids := map[string]iampolicy.Statement{}
@@ -187,16 +199,16 @@ func TestTopicPolicyAdmitsExactlyTheStacksPublishers(t *testing.T) {
 	}
 
 	global := m.One(t, typeTopicPolicy, "tastylog-dev-global-alerts-policy")
-	assert.Equal(t, "us-east-1", region(m, global))
+	assert.Equal(t, "us-east-1", regionOf(m, global))
 	require.NoError(t, json.Unmarshal([]byte(global.Str("policy")), &doc))
 	assert.Len(t, doc.Statement, 2, "only the account and its CloudWatch alarms publish in us-east-1")
 }
 
 func TestDashboard(t *testing.T) {
-	m, _ := run(t, args(obsspec.Default()))
+	m, _ := obsRun(t, obsArgs(obsspec.Default()))
 	d := m.One(t, typeDashboard, "tastylog-dev-dashboard")
 	assert.Equal(t, "tastylog-dev", d.Str("dashboardName"))
-	var body dashboardBody
+	var body dashboardJSON
 	require.NoError(t, json.Unmarshal([]byte(d.Str("dashboardBody")), &body))
 	assert.Len(t, body.Widgets, 8)
 	seen := map[string]string{}
@@ -216,7 +228,7 @@ func TestDashboard(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
-	m, _ := run(t, args(obsspec.Default()))
+	m, _ := obsRun(t, obsArgs(obsspec.Default()))
 	rules := m.ByType(typeRule)
 	require.Len(t, rules, 2)
 	for _, r := range rules {
@@ -240,7 +252,7 @@ func TestEvents(t *testing.T) {
 }
 
 func TestTrail(t *testing.T) {
-	m, o := run(t, args(obsspec.Default()))
+	m, o := obsRun(t, obsArgs(obsspec.Default()))
 	trail := m.One(t, typeTrail, "tastylog-dev-trail")
 	assert.Equal(t, "tastylog-dev-trail", trail.Str("name"), "the name the trail bucket policy admits")
 	assert.Equal(t, trailBucket, trail.Str("s3BucketName"), "its own bucket")
@@ -261,7 +273,7 @@ func TestTrail(t *testing.T) {
 
 	spec := obsspec.Default()
 	spec.CloudTrail = false
-	m, o = run(t, args(spec))
+	m, o = obsRun(t, obsArgs(spec))
 	assert.Empty(t, m.ByType(typeTrail), "switched off for accounts with an organization trail")
 	arn, err = testkit.Await(o.TrailArn)
 	require.NoError(t, err)
@@ -270,7 +282,7 @@ func TestTrail(t *testing.T) {
 
 func TestFlowLogs(t *testing.T) {
 	t.Run("CloudWatch", func(t *testing.T) {
-		m, _ := run(t, args(obsspec.Default()))
+		m, _ := obsRun(t, obsArgs(obsspec.Default()))
 		f := m.One(t, typeFlowLog, "tastylog-dev-vpc-flow-logs")
 		assert.Equal(t, "vpc-1", f.Str("vpcId"), "attached to this VPC")
 		assert.Equal(t, "REJECT", f.Str("trafficType"))
@@ -283,7 +295,7 @@ func TestFlowLogs(t *testing.T) {
 	t.Run("S3", func(t *testing.T) {
 		spec := obsspec.Default()
 		spec.FlowLogs, spec.FlowLogTraffic = obsspec.FlowLogsS3, "ALL"
-		m, _ := run(t, args(spec))
+		m, _ := obsRun(t, obsArgs(spec))
 		f := m.One(t, typeFlowLog, "tastylog-dev-vpc-flow-logs")
 		assert.Equal(t, "s3", f.Str("logDestinationType"))
 		assert.Equal(t, "arn:aws:s3:::"+logsBucket+"/flowlogs", f.Str("logDestination"))
@@ -293,14 +305,14 @@ func TestFlowLogs(t *testing.T) {
 	t.Run("Off", func(t *testing.T) {
 		spec := obsspec.Default()
 		spec.FlowLogs = obsspec.FlowLogsOff
-		m, _ := run(t, args(spec))
+		m, _ := obsRun(t, obsArgs(spec))
 		assert.Empty(t, m.ByType(typeFlowLog))
 	})
 }
 
 func TestEveryChildIsParented(t *testing.T) {
-	m, _ := run(t, args(withEmails()))
-	component := m.ByType(Type)[0]
+	m, _ := obsRun(t, obsArgs(obsEmails()))
+	component := m.ByType(observability.Type)[0]
 	for _, r := range m.All() {
 		if strings.HasPrefix(r.Type, "aws:") {
 			assert.Equal(t, component.URN, r.Parent, r.Name)
@@ -314,7 +326,7 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 	spec.AlarmEmails = []string{"not-an-email"}
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, args(spec))
+		_, err := observability.New(ctx, componentName, obsArgs(spec))
 		return err
 	})
 	require.Error(t, err)
@@ -329,10 +341,10 @@ func TestExistingTopicsHearTheirRegion(t *testing.T) {
 	globalPager := "arn:aws:sns:us-east-1:" + account + ":pager"
 	spec := obsspec.Default()
 	spec.AlarmTopicArns = []string{pager, globalPager}
-	m, _ := run(t, args(spec))
+	m, _ := obsRun(t, obsArgs(spec))
 	for _, a := range m.ByType(typeAlarm) {
 		stack, extra := "arn:aws:sns:ap-northeast-1:"+account+":tastylog-dev-alerts", pager
-		if region(m, a) == "us-east-1" {
+		if regionOf(m, a) == "us-east-1" {
 			stack, extra = "arn:aws:sns:us-east-1:"+account+":tastylog-dev-global-alerts", globalPager
 		}
 		assert.Equal(t, []string{stack, extra}, a.Strings("alarmActions"), a.Name)
@@ -347,9 +359,9 @@ func TestExistingTopicsHearTheirRegion(t *testing.T) {
 // With the stack key and production, the trail and the audit log groups are encrypted with it, and the
 // groups outlive a destroy.
 func TestAuditTrailWithTheStackKey(t *testing.T) {
-	a := args(obsspec.Default())
+	a := obsArgs(obsspec.Default())
 	a.KeyArn, a.Production = pulumi.String(stackKey), true
-	m, _ := run(t, a)
+	m, _ := obsRun(t, a)
 	assert.Equal(t, stackKey, m.One(t, typeTrail, "tastylog-dev-trail").Str("kmsKeyId"))
 	for _, name := range []string{"tastylog-dev-cloudtrail-logs", "tastylog-dev-vpc-flow-logs-logs"} {
 		g := m.One(t, typeLogGroup, name)
@@ -361,13 +373,13 @@ func TestAuditTrailWithTheStackKey(t *testing.T) {
 
 // In production the trail and the topics' keys are protected in state.
 func TestProductionProtectsTheTrailAndKeys(t *testing.T) {
-	a := args(obsspec.Default())
+	a := obsArgs(obsspec.Default())
 	a.Production = true
-	m, _ := run(t, a)
+	m, _ := obsRun(t, a)
 	assert.True(t, m.One(t, typeTrail, "tastylog-dev-trail").Protect)
 	for _, k := range m.ByType("aws:kms/key:Key") {
 		assert.True(t, k.Protect, k.Name)
 	}
-	m, _ = run(t, args(obsspec.Default()))
+	m, _ = obsRun(t, obsArgs(obsspec.Default()))
 	assert.False(t, m.One(t, typeTrail, "tastylog-dev-trail").Protect, "a disposable stack's trail is not")
 }

@@ -27,16 +27,12 @@ const (
 	typeDbEvents     = "aws:rds/eventSubscription:EventSubscription"
 	typeTrail        = "aws:cloudtrail/trail:Trail"
 	typeFlowLog      = "aws:ec2/flowLog:FlowLog"
-	typeLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
 	typeRole         = "aws:iam/role:Role"
-	componentName    = "tastylog-dev"
-	account          = testkit.AccountID
 	albSuffix        = "app/tastylog-dev-app-alb/50dc6c495c0c9188"
 	tgSuffix         = "targetgroup/tastylog-dev-app-tg/0123456789abcdef"
 	asgName          = "tastylog-dev-app-asg-abc1234"
 	dbID             = "tastylog-dev-mysql-standalone-abc1234"
 	distributionID   = "E2MOCKTASTYLOGDEVCDN"
-	logsBucket       = "tastylog-dev-logs-" + account
 	trailBucket      = "tastylog-dev-trail-" + account
 	stackKey         = "arn:aws:kms:ap-northeast-1:" + account + ":key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 )

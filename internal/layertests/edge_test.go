@@ -1,4 +1,4 @@
-package edge
+package layertests
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/edge"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
@@ -17,7 +18,7 @@ import (
 const (
 	typeAlb          = "aws:lb/loadBalancer:LoadBalancer"
 	typeListener     = "aws:lb/listener:Listener"
-	typeRule         = "aws:lb/listenerRule:ListenerRule"
+	edgeTypeRule     = "aws:lb/listenerRule:ListenerRule"
 	typeCert         = "aws:acm/certificate:Certificate"
 	typeValidation   = "aws:acm/certificateValidation:CertificateValidation"
 	typeRecord       = "aws:route53/record:Record"
@@ -27,16 +28,12 @@ const (
 	typeVpcOrigin    = "aws:cloudfront/vpcOrigin:VpcOrigin"
 	typeWebAcl       = "aws:wafv2/webAcl:WebAcl"
 	typeWafLogging   = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-	typeLogGroup     = "aws:cloudwatch/logGroup:LogGroup"
 	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLogSource    = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 	typeLogDest      = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 	typeLogDelivery  = "aws:cloudwatch/logDelivery:LogDelivery"
 	typeSecret       = "random:index/randomPassword:RandomPassword"
-	componentName    = "tastylog-dev"
-	account          = testkit.AccountID
 	staticBucket     = "tastylog-dev-static-" + account
-	logsBucket       = "tastylog-dev-logs-" + account
 	secretValue      = "mock-secret-tastylog-dev-origin-secret"
 )
 
@@ -52,8 +49,8 @@ func withDomain() edgespec.Spec {
 	return s
 }
 
-func args(spec edgespec.Spec) *Args {
-	return &Args{
+func edgeArgs(spec edgespec.Spec) *edge.Args {
+	return &edge.Args{
 		Spec:                           spec,
 		Env:                            "dev",
 		AccountId:                      account,
@@ -71,12 +68,12 @@ func args(spec edgespec.Spec) *Args {
 	}
 }
 
-func run(t *testing.T, a *Args) (*testkit.Mocks, *Edge) {
+func edgeRun(t *testing.T, a *edge.Args) (*testkit.Mocks, *edge.Edge) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Edge, error) {
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*edge.Edge, error) {
 		a.UsEast1 = p.UsEast1
-		return New(ctx, componentName, a, pulumi.Providers(p.App))
+		return edge.New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
 }
 
@@ -101,8 +98,8 @@ func TestProvidersByRegion(t *testing.T) {
 	}
 	for name, spec := range map[string]edgespec.Spec{"WithDomain": withDomain(), "NoDomain": noDomain()} {
 		t.Run(name, func(t *testing.T) {
-			m, _ := run(t, args(spec))
-			component := m.ByType(Type)[0]
+			m, _ := edgeRun(t, edgeArgs(spec))
+			component := m.ByType(edge.Type)[0]
 			n := 0
 			for _, r := range m.All() {
 				if !strings.HasPrefix(r.Type, "aws:") {
@@ -122,7 +119,7 @@ func TestProvidersByRegion(t *testing.T) {
 }
 
 func TestCertificatesAndValidation(t *testing.T) {
-	m, e := run(t, args(withDomain()))
+	m, e := edgeRun(t, edgeArgs(withDomain()))
 	zone := m.One(t, typeZone, "tastylog-dev-zone")
 	assert.Equal(t, "example.com", zone.Str("name"))
 	zoneID := "Z0MOCKEXAMPLECOM"
@@ -169,7 +166,7 @@ func TestExistingZoneAndCertificates(t *testing.T) {
 	spec := withDomain()
 	spec.CreateHostedZone, spec.HostedZoneId = false, "Z0123456789ABCDEFGHIJ"
 	spec.CloudFrontCertificateArn = "arn:aws:acm:us-east-1:" + account + ":certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
-	m, _ := run(t, args(spec))
+	m, _ := edgeRun(t, edgeArgs(spec))
 	assert.Empty(t, m.ByType(typeZone), "an existing zone is used, not created")
 	assert.Nil(t, m.Find(typeCert, "tastylog-dev-cloudfront-cert"), "an existing CloudFront certificate is used")
 	assert.NotNil(t, m.Find(typeCert, "tastylog-dev-alb-cert"), "the load balancer's is still issued")
@@ -184,7 +181,7 @@ func TestExistingZoneAndCertificates(t *testing.T) {
 // balancer, so domain mode has no port-80 redirect.
 func TestListeners(t *testing.T) {
 	t.Run("WithDomain", func(t *testing.T) {
-		m, _ := run(t, args(withDomain()))
+		m, _ := edgeRun(t, edgeArgs(withDomain()))
 		listeners := m.ByType(typeListener)
 		require.Len(t, listeners, 1, "443 only")
 		https := m.One(t, typeListener, "tastylog-dev-app-alb-https")
@@ -195,7 +192,7 @@ func TestListeners(t *testing.T) {
 		assertForwardNeedsHeader(t, m, https)
 	})
 	t.Run("NoDomain", func(t *testing.T) {
-		m, _ := run(t, args(noDomain()))
+		m, _ := edgeRun(t, edgeArgs(noDomain()))
 		listeners := m.ByType(typeListener)
 		require.Len(t, listeners, 1, "port 80 only")
 		assert.Equal(t, noDomain().OriginPort(), listeners[0].Int("port"))
@@ -217,7 +214,7 @@ func assertForbiddenByDefault(t *testing.T, l *testkit.Resource) {
 
 func assertForwardNeedsHeader(t *testing.T, m *testkit.Mocks, l *testkit.Resource) {
 	t.Helper()
-	rule := m.One(t, typeRule, "tastylog-dev-app-alb-from-cloudfront")
+	rule := m.One(t, edgeTypeRule, "tastylog-dev-app-alb-from-cloudfront")
 	assert.Equal(t, "arn:aws:mock:::"+typeListener+"/"+l.ID, rule.Str("listenerArn"))
 	conds := rule.Objects("conditions")
 	require.Len(t, conds, 1)
@@ -237,7 +234,7 @@ func TestLoadBalancer(t *testing.T) {
 		protect bool
 	}{"Dev": {noDomain(), false}, "Prod": {withDomain(), true}} {
 		t.Run(name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := edgeRun(t, edgeArgs(tc.spec))
 			alb := m.One(t, typeAlb, "tastylog-dev-app-alb")
 			assert.Equal(t, []string{"subnet-private-1a", "subnet-private-1c"}, alb.Strings("subnets"))
 			assert.Equal(t, []string{"sg-web"}, alb.Strings("securityGroups"))
@@ -262,7 +259,7 @@ func TestDistribution(t *testing.T) {
 		"NoDomain":   {noDomain(), "tastylog-dev-app-alb-1234567890.ap-northeast-1.elb.amazonaws.com", "http-only", nil, true},
 	} {
 		t.Run(name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := edgeRun(t, edgeArgs(tc.spec))
 			d := m.One(t, typeDistribution, "tastylog-dev-cdn")
 			assert.True(t, d.Bool("enabled"))
 			assert.Equal(t, "http2and3", d.Str("httpVersion"))
@@ -314,7 +311,7 @@ func TestDistribution(t *testing.T) {
 }
 
 func TestStaticBucketPolicyGrantsOnlyThisDistribution(t *testing.T) {
-	m, _ := run(t, args(noDomain()))
+	m, _ := edgeRun(t, edgeArgs(noDomain()))
 	p := m.One(t, typeBucketPolicy, "tastylog-dev-static-bucket-policy")
 	assert.Equal(t, staticBucket, p.Str("bucket"))
 	var doc iampolicy.Document
@@ -330,7 +327,7 @@ func TestStaticBucketPolicyGrantsOnlyThisDistribution(t *testing.T) {
 }
 
 func TestCloudFrontLogDelivery(t *testing.T) {
-	m, _ := run(t, args(noDomain()))
+	m, _ := edgeRun(t, edgeArgs(noDomain()))
 	source := m.One(t, typeLogSource, "tastylog-dev-cloudfront-log-source")
 	assert.Equal(t, "tastylog-dev-cloudfront", source.Str("name"))
 	assert.Equal(t, "ACCESS_LOGS", source.Str("logType"))
@@ -342,7 +339,7 @@ func TestCloudFrontLogDelivery(t *testing.T) {
 }
 
 func TestAliasRecords(t *testing.T) {
-	m, _ := run(t, args(withDomain()))
+	m, _ := edgeRun(t, edgeArgs(withDomain()))
 	for _, c := range []struct{ name, host, typ, target, zone string }{
 		{"tastylog-dev-site-a", "dev.example.com", "A", "d111111abcdef8.cloudfront.net", testkit.CloudFrontZoneID},
 		{"tastylog-dev-site-aaaa", "dev.example.com", "AAAA", "d111111abcdef8.cloudfront.net", testkit.CloudFrontZoneID},
@@ -359,14 +356,14 @@ func TestAliasRecords(t *testing.T) {
 }
 
 func TestOriginSecret(t *testing.T) {
-	m, _ := run(t, args(noDomain()))
+	m, _ := edgeRun(t, edgeArgs(noDomain()))
 	s := m.One(t, typeSecret, "tastylog-dev-origin-secret")
 	assert.GreaterOrEqual(t, s.Int("length"), 32)
 	assert.True(t, m.One(t, typeDistribution, "tastylog-dev-cdn").IsSecret("origins"), "the header value is secret in the distribution's state")
 }
 
 func TestOutputsWithoutDomain(t *testing.T) {
-	_, e := run(t, args(noDomain()))
+	_, e := edgeRun(t, edgeArgs(noDomain()))
 	for out, want := range map[pulumi.Output]any{
 		e.SiteUrl:              "https://d111111abcdef8.cloudfront.net",
 		e.CloudFrontDomainName: "d111111abcdef8.cloudfront.net",
@@ -381,12 +378,12 @@ func TestOutputsWithoutDomain(t *testing.T) {
 	}
 }
 
-func TestNewRejectsInvalidArgs(t *testing.T) {
-	a := args(withDomain())
+func TestEdgeNewRejectsInvalidArgs(t *testing.T) {
+	a := edgeArgs(withDomain())
 	a.HostedZoneId = "Z0123456789ABCDEFGHIJ"
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, a)
+		_, err := edge.New(ctx, componentName, a)
 		return err
 	})
 	require.Error(t, err)
@@ -398,9 +395,9 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 // Only a production up waits for CloudFront to deploy everywhere; a disposable stack's up goes on.
 func TestDeploymentWaitOnlyInProduction(t *testing.T) {
 	for _, production := range []bool{false, true} {
-		a := args(noDomain())
+		a := edgeArgs(noDomain())
 		a.Production = production
-		m, _ := run(t, a)
+		m, _ := edgeRun(t, a)
 		cdn := m.One(t, "aws:cloudfront/distribution:Distribution", "tastylog-dev-cdn")
 		assert.Equal(t, production, cdn.Bool("waitForDeployment"), "production %v", production)
 	}
@@ -412,7 +409,7 @@ func TestWebAcl(t *testing.T) {
 	t.Run("Own", func(t *testing.T) {
 		spec := withDomain()
 		spec.WafRateLimit = 1500
-		m, _ := run(t, args(spec))
+		m, _ := edgeRun(t, edgeArgs(spec))
 		acl := m.One(t, typeWebAcl, "tastylog-dev-web-acl")
 		assert.Equal(t, "us-east-1", providerRegion(t, m, acl), "CLOUDFRONT scope lives in us-east-1")
 		assert.Equal(t, "CLOUDFRONT", acl.Str("scope"))
@@ -442,12 +439,12 @@ func TestWebAcl(t *testing.T) {
 	t.Run("Existing", func(t *testing.T) {
 		spec := noDomain()
 		spec.WebAclArn = "arn:aws:wafv2:us-east-1:" + account + ":global/webacl/central/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
-		m, _ := run(t, args(spec))
+		m, _ := edgeRun(t, edgeArgs(spec))
 		assert.Empty(t, m.ByType(typeWebAcl))
 		assert.Equal(t, spec.WebAclArn, m.One(t, typeDistribution, "tastylog-dev-cdn").Str("webAclId"))
 	})
 	t.Run("None", func(t *testing.T) {
-		m, _ := run(t, args(noDomain()))
+		m, _ := edgeRun(t, edgeArgs(noDomain()))
 		assert.Empty(t, m.ByType(typeWebAcl))
 		assert.Empty(t, m.One(t, typeDistribution, "tastylog-dev-cdn").Str("webAclId"))
 	})

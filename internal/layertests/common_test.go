@@ -1,0 +1,11 @@
+package layertests
+
+import "github.com/tastylog/infra/internal/testkit"
+
+// Names the layers' tests share.
+const (
+	logsBucket    = "tastylog-dev-logs-" + account
+	account       = testkit.AccountID
+	componentName = "tastylog-dev"
+	typeLogGroup  = "aws:cloudwatch/logGroup:LogGroup"
+)

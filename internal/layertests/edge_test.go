@@ -28,7 +28,6 @@ const (
 	typeVpcOrigin    = "aws:cloudfront/vpcOrigin:VpcOrigin"
 	typeWebAcl       = "aws:wafv2/webAcl:WebAcl"
 	typeWafLogging   = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-	typeBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
 	typeLogSource    = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 	typeLogDest      = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 	typeLogDelivery  = "aws:cloudwatch/logDelivery:LogDelivery"

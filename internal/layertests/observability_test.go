@@ -27,7 +27,6 @@ const (
 	typeDbEvents     = "aws:rds/eventSubscription:EventSubscription"
 	typeTrail        = "aws:cloudtrail/trail:Trail"
 	typeFlowLog      = "aws:ec2/flowLog:FlowLog"
-	typeRole         = "aws:iam/role:Role"
 	albSuffix        = "app/tastylog-dev-app-alb/50dc6c495c0c9188"
 	tgSuffix         = "targetgroup/tastylog-dev-app-tg/0123456789abcdef"
 	asgName          = "tastylog-dev-app-asg-abc1234"

@@ -1,4 +1,4 @@
-package data
+package layertests
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
@@ -21,7 +22,6 @@ const (
 	typeOptionGroup    = "aws:rds/optionGroup:OptionGroup"
 	typeParameter      = "aws:ssm/parameter:Parameter"
 	typePassword       = "random:index/randomPassword:RandomPassword"
-	typeRole           = "aws:iam/role:Role"
 	typeAttachment     = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 	typeBucket         = "aws:s3/bucketV2:BucketV2"
 	typePAB            = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -29,14 +29,11 @@ const (
 	typeEncryption     = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	typeVersioning     = "aws:s3/bucketVersioningV2:BucketVersioningV2"
 	typeLifecycle      = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	typeBucketPolicy   = "aws:s3/bucketPolicy:BucketPolicy"
-	componentName      = "tastylog-dev"
 	primaryName        = "tastylog-dev-mysql-standalone"
-	account            = testkit.AccountID
 )
 
 // devLike and prodLike mirror the shipped stack files' choices.
-func devLike() dataspec.Spec {
+func dataDevLike() dataspec.Spec {
 	s := dataspec.Default()
 	s.Production = false
 	s.ForceDestroyBuckets = true
@@ -50,14 +47,14 @@ func devLike() dataspec.Spec {
 	return s
 }
 
-func prodLike() dataspec.Spec {
+func dataProdLike() dataspec.Spec {
 	s := dataspec.Default()
 	s.Database.ReadReplica = true
 	return s
 }
 
-func args(spec dataspec.Spec) *Args {
-	return &Args{
+func dataArgs(spec dataspec.Spec) *data.Args {
+	return &data.Args{
 		Spec:              spec,
 		ParameterPath:     "/tastylog/dev/app/",
 		AccountId:         account,
@@ -70,11 +67,11 @@ func args(spec dataspec.Spec) *Args {
 	}
 }
 
-func run(t *testing.T, a *Args) (*testkit.Mocks, *Data) {
+func dataRun(t *testing.T, a *data.Args) (*testkit.Mocks, *data.Data) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Data, error) {
-		return New(ctx, componentName, a, pulumi.Providers(p.App))
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*data.Data, error) {
+		return data.New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
 }
 
@@ -84,12 +81,12 @@ func TestDatabase(t *testing.T) {
 		spec    dataspec.Spec
 		protect bool
 	}{
-		{"DevLike", devLike(), false},
-		{"ProdLike", prodLike(), true},
+		{"DevLike", dataDevLike(), false},
+		{"ProdLike", dataProdLike(), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := dataRun(t, dataArgs(tc.spec))
 			d := tc.spec.Database
 			db := m.One(t, typeInstance, primaryName)
 
@@ -182,9 +179,9 @@ func TestDatabase(t *testing.T) {
 }
 
 func TestReadReplica(t *testing.T) {
-	spec := prodLike()
+	spec := dataProdLike()
 	spec.Database.MultiAz = false
-	m, d := run(t, args(spec))
+	m, d := dataRun(t, dataArgs(spec))
 	primary := m.One(t, typeInstance, primaryName)
 	replica := m.One(t, typeInstance, "tastylog-dev-mysql-replica")
 
@@ -201,7 +198,7 @@ func TestReadReplica(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "tastylog-dev-mysql-replica-abc1234.cmock.ap-northeast-1.rds.amazonaws.com", addr)
 
-	m, d = run(t, args(devLike()))
+	m, d = dataRun(t, dataArgs(dataDevLike()))
 	assert.Nil(t, m.Find(typeInstance, "tastylog-dev-mysql-replica"))
 	addr, err = testkit.Await(d.ReplicaAddress)
 	require.NoError(t, err)
@@ -209,7 +206,7 @@ func TestReadReplica(t *testing.T) {
 }
 
 func TestParameterStoreContract(t *testing.T) {
-	m, d := run(t, args(devLike()))
+	m, d := dataRun(t, dataArgs(dataDevLike()))
 	host := primaryName + "-abc1234.cmock.ap-northeast-1.rds.amazonaws.com"
 	want := []struct {
 		name, typ, value string
@@ -248,7 +245,7 @@ func TestParameterStoreContract(t *testing.T) {
 }
 
 func TestPasswordsAreGeneratedAndSecret(t *testing.T) {
-	m, _ := run(t, args(devLike()))
+	m, _ := dataRun(t, dataArgs(dataDevLike()))
 	for _, name := range []string{"tastylog-dev-mysql-master-password", "tastylog-dev-session-secret"} {
 		p := m.One(t, typePassword, name)
 		assert.GreaterOrEqual(t, p.Int("length"), 32, name)
@@ -272,10 +269,10 @@ func TestBuckets(t *testing.T) {
 	cases := []struct {
 		name string
 		spec dataspec.Spec
-	}{{"DevLike", devLike()}, {"ProdLike", prodLike()}}
+	}{{"DevLike", dataDevLike()}, {"ProdLike", dataProdLike()}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := dataRun(t, dataArgs(tc.spec))
 			assert.Len(t, m.ByType(typeBucket), 4)
 			for _, role := range []string{"static", "deploy", "logs", "trail"} {
 				base := "tastylog-dev-" + role + "-bucket"
@@ -351,7 +348,7 @@ func TestBuckets(t *testing.T) {
 }
 
 func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
-	m, d := run(t, args(devLike()))
+	m, d := dataRun(t, dataArgs(dataDevLike()))
 	bucket := "arn:aws:s3:::tastylog-dev-logs-" + account
 	trail := "arn:aws:cloudtrail:ap-northeast-1:" + account + ":trail/tastylog-dev-trail"
 	assert.Equal(t, "tastylog-dev-trail", d.TrailName)
@@ -411,13 +408,13 @@ func TestLogsBucketAdmitsOnlyTheStacksDeliveries(t *testing.T) {
 }
 
 func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
-	m, _ := run(t, args(prodLike()))
-	component := m.ByType(Type)
+	m, _ := dataRun(t, dataArgs(dataProdLike()))
+	component := m.ByType(data.Type)
 	require.Len(t, component, 1)
 	provider := m.One(t, "pulumi:providers:aws", "aws-app")
 	count := 0
 	for _, r := range m.All() {
-		if r.Type == Type || strings.HasPrefix(r.Type, "pulumi:") {
+		if r.Type == data.Type || strings.HasPrefix(r.Type, "pulumi:") {
 			continue
 		}
 		count++
@@ -436,7 +433,7 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 }
 
 func TestOutputs(t *testing.T) {
-	_, d := run(t, args(devLike()))
+	_, d := dataRun(t, dataArgs(dataDevLike()))
 	for _, c := range []struct {
 		out  pulumi.Output
 		want any
@@ -457,13 +454,13 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
-func TestNewRejectsInvalidArgs(t *testing.T) {
-	a := args(devLike())
+func TestDataNewRejectsInvalidArgs(t *testing.T) {
+	a := dataArgs(dataDevLike())
 	a.Database.EngineVersion = "9.9"
 	a.ParameterPath = "tastylog/dev/app"
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, a)
+		_, err := data.New(ctx, componentName, a)
 		return err
 	})
 	require.Error(t, err)
@@ -474,18 +471,18 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 
 func TestFlowLogsToTheBucketOnlyWhenAsked(t *testing.T) {
 	bucket := "arn:aws:s3:::tastylog-dev-logs-" + account
-	statements := func(a *Args) map[string]iampolicy.Statement {
-		m, _ := run(t, a)
+	statements := func(a *data.Args) map[string]iampolicy.Statement {
+		m, _ := dataRun(t, a)
 		out := map[string]iampolicy.Statement{}
 		for _, s := range policyOf(t, m, "logs").Statement {
 			out[s.Sid] = s
 		}
 		return out
 	}
-	without := statements(args(devLike()))
+	without := statements(dataArgs(dataDevLike()))
 	assert.NotContains(t, without["AWSLogDeliveryWrite"].Resource, bucket+"/flowlogs/AWSLogs/"+account+"/*")
 
-	a := args(devLike())
+	a := dataArgs(dataDevLike())
 	a.FlowLogsToBucket = true
 	with := statements(a)
 	assert.Equal(t, []string{bucket + "/cloudfront/*", bucket + "/flowlogs/AWSLogs/" + account + "/*"}, with["AWSLogDeliveryWrite"].Resource)
@@ -496,9 +493,9 @@ func TestFlowLogsToTheBucketOnlyWhenAsked(t *testing.T) {
 // In a region opened since August 2022 ELB writes access logs as its service principal, and the
 // provider's account look-up would fail with "Unknown region": the program does not make it.
 func TestLogsBucketInARegionWithoutAnElbAccount(t *testing.T) {
-	a := args(devLike())
+	a := dataArgs(dataDevLike())
 	a.Region, a.AvailabilityZones = "mx-central-1", []string{"mx-central-1a", "mx-central-1b"}
-	m, _ := run(t, a)
+	m, _ := dataRun(t, a)
 	for _, s := range policyOf(t, m, "logs").Statement {
 		if s.Sid == "AlbAccessLogs" {
 			assert.Equal(t, map[string][]string{"Service": {"logdelivery.elasticloadbalancing.amazonaws.com"}}, s.Principal)
@@ -511,7 +508,7 @@ func TestLogsBucketInARegionWithoutAnElbAccount(t *testing.T) {
 // and the SecureStrings use it; its policy admits CloudTrail for this trail and CloudWatch Logs for the
 // stack's groups, besides the account.
 func TestStackKey(t *testing.T) {
-	m, d := run(t, args(prodLike()))
+	m, d := dataRun(t, dataArgs(dataProdLike()))
 	key := m.One(t, "aws:kms/key:Key", "tastylog-dev-stack-key")
 	assert.True(t, key.Bool("enableKeyRotation"))
 	assert.Equal(t, 30, key.Int("deletionWindowInDays"))
@@ -543,7 +540,7 @@ func TestStackKey(t *testing.T) {
 		}
 	}
 
-	m, d = run(t, args(devLike()))
+	m, d = dataRun(t, dataArgs(dataDevLike()))
 	assert.Empty(t, m.ByType("aws:kms/key:Key"), "dev uses AWS-managed keys")
 	assert.Empty(t, m.One(t, typeInstance, primaryName).Str("kmsKeyId"))
 	arn, err = testkit.Await(d.KeyArn)
@@ -552,9 +549,9 @@ func TestStackKey(t *testing.T) {
 }
 
 func TestTrailBucketObjectLock(t *testing.T) {
-	spec := prodLike()
+	spec := dataProdLike()
 	spec.TrailObjectLockDays = 365
-	m, _ := run(t, args(spec))
+	m, _ := dataRun(t, dataArgs(spec))
 	assert.True(t, m.One(t, typeBucket, "tastylog-dev-trail-bucket").Bool("objectLockEnabled"))
 	lock := m.One(t, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "tastylog-dev-trail-bucket-object-lock")
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": float64(365)}}, lock.Input("rule"))

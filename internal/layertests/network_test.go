@@ -1,4 +1,4 @@
-package network
+package layertests
 
 import (
 	"fmt"
@@ -14,6 +14,7 @@ import (
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/testkit"
+	"github.com/tastylog/infra/network"
 )
 
 const (
@@ -32,30 +33,29 @@ const (
 	typeIngressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	typeEgressRule   = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 	typeProvider     = "pulumi:providers:aws"
-	componentName    = "tastylog-dev"
 	mockIDSuffix     = "-id" // the kit gives every resource the id <name>-id
 	mockPrefixListID = "pl-tastylog-dev-s3-vpce"
 )
 
 // run builds the network for spec under mocks, on an explicit provider passed the way main.go passes it,
 // for a site with a domain (CloudFront reaches the load balancer on 443).
-func run(t *testing.T, spec netspec.Spec) (*testkit.Mocks, *Network) {
+func networkRun(t *testing.T, spec netspec.Spec) (*testkit.Mocks, *network.Network) {
 	t.Helper()
 	return runWithOrigin(t, spec, 443)
 }
 
-func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mocks, *Network) {
+func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mocks, *network.Network) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
-	return m, testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Network, error) {
-		return New(ctx, componentName, &Args{Spec: spec, OriginPort: originPort, AppPort: 3000, DbPort: 3306}, pulumi.Providers(p.App))
+	return m, testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*network.Network, error) {
+		return network.New(ctx, componentName, &network.Args{Spec: spec, OriginPort: originPort, AppPort: 3000, DbPort: 3306}, pulumi.Providers(p.App))
 	})
 }
 
 func id(name string) string { return name + mockIDSuffix }
 
 func TestSubnetsPerTierAndAZ(t *testing.T) {
-	m, _ := run(t, netspec.Default())
+	m, _ := networkRun(t, netspec.Default())
 
 	want := map[string]struct{ cidr, az, tier string }{
 		"tastylog-dev-public-subnet-1a":  {"192.168.1.0/24", "ap-northeast-1a", "public"},
@@ -93,7 +93,7 @@ func TestThirdAZAddsSubnetsWithoutRenamingOthers(t *testing.T) {
 	spec.Subnets.Public = append(spec.Subnets.Public, "192.168.7.0/24")
 	spec.Subnets.Private = append(spec.Subnets.Private, "192.168.8.0/24")
 	spec.Subnets.Db = append(spec.Subnets.Db, "192.168.9.0/24")
-	m, _ := run(t, spec)
+	m, _ := networkRun(t, spec)
 
 	assert.Len(t, m.ByType(typeSubnet), 9)
 	assert.Equal(t, "192.168.8.0/24", m.One(t, typeSubnet, "tastylog-dev-private-subnet-1d").Str("cidrBlock"))
@@ -154,7 +154,7 @@ func TestRoutesPerNatStrategy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := netspec.Default()
 			spec.NatStrategy, spec.VpcEndpoints = tc.strategy, tc.endpoints
-			m, _ := run(t, spec)
+			m, _ := networkRun(t, spec)
 
 			nats := map[string]string{}
 			for _, n := range m.ByType(typeNat) {
@@ -180,7 +180,7 @@ func TestRoutesPerNatStrategy(t *testing.T) {
 }
 
 func TestRouteTableAssociations(t *testing.T) {
-	m, _ := run(t, netspec.Default())
+	m, _ := networkRun(t, netspec.Default())
 	got := map[string]string{}
 	for _, a := range m.ByType(typeRTA) {
 		got[strings.TrimSuffix(a.Str("subnetId"), mockIDSuffix)] = strings.TrimSuffix(a.Str("routeTableId"), mockIDSuffix)
@@ -197,7 +197,7 @@ func TestRouteTableAssociations(t *testing.T) {
 
 func TestEndpoints(t *testing.T) {
 	t.Run("S3GatewayOnPrivateAndDbTables", func(t *testing.T) {
-		m, _ := run(t, netspec.Default())
+		m, _ := networkRun(t, netspec.Default())
 		s3 := m.One(t, typeEndpoint, "tastylog-dev-s3-vpce")
 		assert.Equal(t, "com.amazonaws.ap-northeast-1.s3", s3.Str("serviceName"))
 		assert.Equal(t, "Gateway", s3.Str("vpcEndpointType"))
@@ -209,7 +209,7 @@ func TestEndpoints(t *testing.T) {
 	t.Run("InterfaceEndpointsInPrivateSubnets", func(t *testing.T) {
 		spec := netspec.Default()
 		spec.VpcEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs"}
-		m, _ := run(t, spec)
+		m, _ := networkRun(t, spec)
 		for _, service := range spec.VpcEndpoints {
 			e := m.One(t, typeEndpoint, "tastylog-dev-"+service+"-vpce")
 			assert.Equal(t, "com.amazonaws.ap-northeast-1."+service, e.Str("serviceName"))
@@ -270,7 +270,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := netspec.Default()
 			tc.mutate(&spec)
-			m, _ := run(t, spec)
+			m, _ := networkRun(t, spec)
 			want := append(slices.Clone(chain), tc.extra...)
 			sort.Strings(want)
 			assert.Equal(t, want, matrix(m))
@@ -290,7 +290,7 @@ func TestSecurityGroupGraph(t *testing.T) {
 func TestNoWorldIngress(t *testing.T) {
 	spec := netspec.Default()
 	spec.AdminCidrs = []string{"10.20.0.0/16"}
-	m, _ := run(t, spec)
+	m, _ := networkRun(t, spec)
 	for _, r := range m.ByType(typeIngressRule) {
 		assert.NotEqual(t, "0.0.0.0/0", r.Str("cidrIpv4"), "%s admits the world", r.Name)
 	}
@@ -318,7 +318,7 @@ func TestLoadBalancerAdmitsCloudFrontOnOnePort(t *testing.T) {
 }
 
 func TestSecurityGroupsHaveNoInlineRules(t *testing.T) {
-	m, _ := run(t, netspec.Default())
+	m, _ := networkRun(t, netspec.Default())
 	var names []string
 	for _, sg := range m.ByType(typeSG) {
 		names = append(names, sg.Name)
@@ -348,17 +348,24 @@ func aclView(t *testing.T, r *testkit.Resource) []string {
 }
 
 // Security Hub EC2.21: no network ACL entry admits a remote-administration port (22, 3389) from the
-// internet, in any tier.
+// internet, in any tier, with or without an admin network.
 func TestNoAclAdmitsRemoteAdminFromTheInternet(t *testing.T) {
-	for _, tier := range netspec.Tiers {
-		ingress, _ := aclRules(netspec.Default(), 3306, 443, tier)
-		for _, r := range ingress {
-			if r.Cidr != anywhere {
-				continue
-			}
-			for _, port := range []int{22, 3389} {
-				all := r.Protocol == "-1"
-				assert.False(t, all || (r.From <= port && port <= r.To), "%s rule %d admits %d from the internet", tier, r.RuleNo, port)
+	withAdmin := netspec.Default()
+	withAdmin.AdminCidrs = []string{"10.20.0.0/16"}
+	for _, spec := range []netspec.Spec{netspec.Default(), withAdmin} {
+		m, _ := networkRun(t, spec)
+		acls := m.ByType(typeNacl)
+		require.Len(t, acls, len(netspec.Tiers))
+		for _, acl := range acls {
+			for _, e := range acl.Objects("ingress") {
+				if e["cidrBlock"] != "0.0.0.0/0" {
+					continue
+				}
+				from, to := e["fromPort"].(float64), e["toPort"].(float64)
+				for _, port := range []float64{22, 3389} {
+					all := e["protocol"] == "-1"
+					assert.False(t, all || (from <= port && port <= to), "%s rule %v admits %v from the internet", acl.Name, e["ruleNo"], port)
+				}
 			}
 		}
 	}
@@ -413,13 +420,13 @@ func TestNetworkAcls(t *testing.T) {
 	}
 }
 
-func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
+func TestNetworkEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 	spec := netspec.Default()
 	spec.VpcEndpoints = []string{"ssm"}
 	spec.AdminCidrs = []string{"10.20.0.0/16"}
-	m, _ := run(t, spec)
+	m, _ := networkRun(t, spec)
 
-	components := m.ByType(Type)
+	components := m.ByType(network.Type)
 	require.Len(t, components, 1)
 	component := components[0]
 	provider := m.One(t, typeProvider, "aws-app")
@@ -439,10 +446,10 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 	assert.Greater(t, count, 40)
 }
 
-func TestOutputs(t *testing.T) {
+func TestNetworkOutputs(t *testing.T) {
 	spec := netspec.Default()
 	spec.NatStrategy = netspec.NatSingle
-	_, net := run(t, spec)
+	_, net := networkRun(t, spec)
 
 	for _, c := range []struct {
 		out  pulumi.StringArrayOutput
@@ -479,12 +486,12 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
-func TestNewRejectsInvalidArgs(t *testing.T) {
+func TestNetworkNewRejectsInvalidArgs(t *testing.T) {
 	spec := netspec.Default()
 	spec.Subnets.Private = spec.Subnets.Private[:1]
 	m := testkit.New("tastylog", "dev", spec.Region)
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: spec, OriginPort: 443, AppPort: 3000, DbPort: 3306})
+		_, err := network.New(ctx, componentName, &network.Args{Spec: spec, OriginPort: 443, AppPort: 3000, DbPort: 3306})
 		return err
 	})
 	require.Error(t, err)
@@ -495,7 +502,7 @@ func TestNewRejectsInvalidArgs(t *testing.T) {
 func TestNewRejectsAnOriginPortOtherThan80Or443(t *testing.T) {
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 8080, AppPort: 3000, DbPort: 3306})
+		_, err := network.New(ctx, componentName, &network.Args{Spec: netspec.Default(), OriginPort: 8080, AppPort: 3000, DbPort: 3306})
 		return err
 	})
 	assert.ErrorContains(t, err, "OriginPort 8080 must be 80 or 443")
@@ -506,7 +513,7 @@ func TestNewRejectsAnOriginPortOtherThan80Or443(t *testing.T) {
 func TestNewRequiresTheAppAndDbPorts(t *testing.T) {
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, &Args{Spec: netspec.Default(), OriginPort: 80})
+		_, err := network.New(ctx, componentName, &network.Args{Spec: netspec.Default(), OriginPort: 80})
 		return err
 	})
 	assert.ErrorContains(t, err, "AppPort 0 and DbPort 0 must be ports (1-65535)")
@@ -515,15 +522,18 @@ func TestNewRequiresTheAppAndDbPorts(t *testing.T) {
 
 // The ports handed in are the ones opened: a different app port moves the web-to-app rules with it.
 func TestSecurityGroupsOpenTheGivenPorts(t *testing.T) {
-	var appRules, dbRules int
-	for _, r := range rules(netspec.Default(), 80, ports{app: 8080, db: 5432}) {
-		switch {
-		case r.Port == 8080:
-			appRules++
-		case r.Port == 5432:
-			dbRules++
+	spec := netspec.Default()
+	m := testkit.New("tastylog", "dev", spec.Region)
+	testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*network.Network, error) {
+		return network.New(ctx, componentName, &network.Args{Spec: spec, OriginPort: 80, AppPort: 8080, DbPort: 5432}, pulumi.Providers(p.App))
+	})
+	count := map[int]int{}
+	for _, typ := range []string{typeIngressRule, typeEgressRule} {
+		for _, r := range m.ByType(typ) {
+			count[r.Int("fromPort")]++
 		}
 	}
-	assert.Equal(t, 2, appRules, "web egress and app ingress on the app port")
-	assert.Equal(t, 2, dbRules, "app egress and db ingress on the db port")
+	assert.Equal(t, 2, count[8080], "web egress and app ingress on the app port")
+	assert.Equal(t, 2, count[5432], "app egress and db ingress on the db port")
+	assert.Zero(t, count[3000]+count[3306], "the defaults are not assumed")
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/edge"
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/edgespec"
@@ -936,7 +937,7 @@ func checkTasks(t *testing.T, m *testkit.Mocks, net, path string) map[string]any
 		secrets[s.(map[string]any)["name"].(string)] = s.(map[string]any)["valueFrom"]
 	}
 	want := map[string]any{}
-	for _, name := range compute.RequiredParameters {
+	for _, name := range appboot.RequiredParameters {
 		want[name] = "arn:aws:ssm:ap-northeast-1:" + testkit.AccountID + ":parameter" + path + name
 	}
 	assert.Equal(t, want, secrets, "every setting as a secret, by its Parameter Store ARN")

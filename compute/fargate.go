@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/layer"
 )
@@ -189,7 +190,7 @@ func (b *builder) buildTaskRoles() error {
 // settingsArns maps each setting the app reads to its parameter's ARN under the stack's path.
 func settingsArns(region, accountId, path string) map[string]string {
 	out := map[string]string{}
-	for _, name := range RequiredParameters {
+	for _, name := range appboot.RequiredParameters {
 		out[name] = fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s%s", region, accountId, path, name)
 	}
 	return out
@@ -200,24 +201,25 @@ func settingsArns(region, accountId, path string) map[string]string {
 // volume. The definition resolves once every setting exists, so no revision can start without them.
 func (b *builder) buildTaskDefinition() error {
 	a := b.args
-	command, err := placeholderCommand(AppPort, a.HealthCheckPath)
+	command, err := appboot.PlaceholderCommand(AppPort, a.HealthCheckPath)
 	if err != nil {
 		return err
 	}
 	definitions := pulumi.All(b.repository.url, a.SettingsArns.ToStringArrayOutput()).ApplyT(func(in []any) (string, error) {
-		c := container{
+		c := appboot.Container{
 			Image: a.ImageRef(in[0].(string)), Port: AppPort, HealthPath: a.HealthCheckPath,
 			Region: a.Region, LogGroup: b.logGroupName(logApp), Exec: a.Exec,
-			Secrets: settingsArns(a.Region, a.AccountId, a.ParameterPath),
+			Secrets:     settingsArns(a.Region, a.AccountId, a.ParameterPath),
+			HealthCheck: appboot.HealthCheck{Interval: healthCheckInterval, Timeout: healthCheckTimeout, Retries: unhealthyThreshold},
 		}
 		if c.Image == "" {
-			c.Image, c.Command = PlaceholderImage, command
+			c.Image, c.Command = appboot.PlaceholderImage, command
 		}
-		return containerDefinitions(c)
+		return appboot.ContainerDefinitions(c)
 	}).(pulumi.StringOutput)
 
 	var volumes ecs.TaskDefinitionVolumeArray
-	for _, v := range (container{Exec: a.Exec}).volumes() {
+	for _, v := range (appboot.Container{Exec: a.Exec}).Volumes() {
 		volumes = append(volumes, &ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(v)})
 	}
 	family := b.name + "-app"

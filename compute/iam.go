@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/layer"
 )
@@ -67,7 +68,7 @@ func instancePolicy(s policyScope) iampolicy.Document {
 		iampolicy.Allow("ListReleases", []string{"s3:ListBucket"}, []string{bucketArn}),
 		iampolicy.Allow("ShipLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, logGroups),
 		iampolicy.Allow("PublishAgentMetrics", []string{"cloudwatch:PutMetricData"}, []string{"*"}).
-			When("StringEquals", "cloudwatch:namespace", agentNamespace),
+			When("StringEquals", "cloudwatch:namespace", appboot.AgentNamespace),
 		// The agent reads the instance's tags to add the AutoScalingGroupName dimension.
 		iampolicy.Allow("ReadOwnTags", []string{"ec2:DescribeTags"}, []string{"*"}),
 	)

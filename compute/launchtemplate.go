@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/layer"
 )
 
@@ -47,14 +48,14 @@ func (b *builder) buildLaunchTemplate() error {
 	}
 
 	b.template.script = b.args.DeployBucketName.ToStringOutput().ApplyT(func(bucket string) (string, error) {
-		return renderUserData(userDataInput{
+		return appboot.UserData(appboot.UserDataInput{
 			Region:             b.args.Region,
 			ParameterPath:      b.args.ParameterPath,
 			DeployBucket:       bucket,
 			AppLogGroup:        b.logGroupName(logApp),
 			SystemLogGroup:     b.logGroupName(logSystem),
 			AppPort:            AppPort,
-			RequiredParameters: RequiredParameters,
+			RequiredParameters: appboot.RequiredParameters,
 		})
 	}).(pulumi.StringOutput)
 	userData := b.template.script.ApplyT(func(s string) string {

@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/layer"
 )
 
@@ -50,7 +51,7 @@ func (b *builder) attachService(forwardRule pulumi.StringOutput, label pulumi.St
 		LoadBalancers: ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
 			// Resolves once the listener forwards to the group: ECS checks that a load balancer uses it.
 			TargetGroupArn: pulumi.All(b.targetGroup.Arn, forwardRule).ApplyT(func(in []any) string { return in[0].(string) }).(pulumi.StringOutput),
-			ContainerName:  pulumi.String(containerName),
+			ContainerName:  pulumi.String(appboot.ContainerName),
 			ContainerPort:  pulumi.Int(AppPort),
 		}},
 		HealthCheckGracePeriodSeconds:   pulumi.Int(a.HealthCheckGracePeriod),

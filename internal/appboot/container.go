@@ -1,4 +1,4 @@
-package compute
+package appboot
 
 import (
 	"encoding/json"
@@ -13,22 +13,22 @@ import (
 // is "node".
 const PlaceholderImage = "public.ecr.aws/docker/library/node:22-alpine"
 
-// containerName is the app container's name in the task definition and the service's load balancer entry.
-const containerName = "app"
+// ContainerName is the app container's name in the task definition and the service's load balancer entry.
+const ContainerName = "app"
 
 const (
 	// stopTimeout is how long the app gets between SIGTERM and SIGKILL: its graceful shutdown waits up to
-	// 10 s for connections. ECS sends SIGTERM only after the target group has drained the task for
-	// deregistrationDelay, so the two add up; the timeout stays below the delay so a stop never outlasts
-	// the drain that preceded it by more than the drain itself.
-	stopTimeout = 20
+	// 10 s for connections. ECS sends SIGTERM only after the target group has drained the task for its
+	// deregistration delay (30 s), so the two add up; the timeout stays below the delay so a stop never
+	// outlasts the drain that preceded it.
+	StopTimeout = 20
 	// appUser is the unprivileged user the container runs as (node in the official images).
 	appUser = "1000"
 )
 
-// container is what the app container's definition is made of; containerDefinitions turns it into the
+// Container is what the app container's definition is made of; ContainerDefinitions turns it into the
 // task definition's JSON.
-type container struct {
+type Container struct {
 	Image      string
 	Command    []string // empty: the image's own
 	Port       int
@@ -40,6 +40,14 @@ type container struct {
 	// Exec adds the writable paths ECS Exec's agent needs under a read-only root (it writes its binaries
 	// and state there), and keeps the capabilities it uses.
 	Exec bool
+	// HealthCheck is how often the container health check runs, how long it waits, and after how many
+	// failures the task is unhealthy: the target group's values.
+	HealthCheck HealthCheck
+}
+
+// HealthCheck is a health check's timing.
+type HealthCheck struct {
+	Interval, Timeout, Retries int
 }
 
 // execPaths are the directories ECS Exec's managed agent writes to; with a read-only root filesystem it
@@ -49,8 +57,8 @@ var execPaths = map[string]string{"exec-agents": "/managed-agents", "exec-ssm-li
 // tmpVolume is the one writable path of the app container.
 const tmpVolume = "tmp"
 
-// volumes are the task's scratch volumes (Fargate's ephemeral storage), by name.
-func (c container) volumes() []string {
+// Volumes are the task's scratch volumes (Fargate's ephemeral storage), by name.
+func (c Container) Volumes() []string {
 	names := []string{tmpVolume}
 	if c.Exec {
 		for _, name := range slices.Sorted(maps.Keys(execPaths)) {
@@ -67,10 +75,10 @@ func healthCommand(port int, path string) []string {
 	return []string{"CMD", "node", "-e", script}
 }
 
-// containerDefinitions is the task definition's container list: one essential app container, unprivileged,
+// ContainerDefinitions is the task definition's container list: one essential app container, unprivileged,
 // with a read-only root and only /tmp writable, its settings as secrets (never values), its logs to the
 // app log group, a health check, and the stop timeout.
-func containerDefinitions(c container) (string, error) {
+func ContainerDefinitions(c Container) (string, error) {
 	type kv struct {
 		Name  string `json:"name"`
 		Value string `json:"value"`
@@ -99,7 +107,7 @@ func containerDefinitions(c container) (string, error) {
 		linux["capabilities"] = map[string]any{"drop": []string{"ALL"}} // a web server on port 3000 needs none
 	}
 	def := map[string]any{
-		"name":                   containerName,
+		"name":                   ContainerName,
 		"image":                  c.Image,
 		"essential":              true,
 		"portMappings":           []map[string]any{{"containerPort": c.Port, "protocol": "tcp", "name": "http"}},
@@ -110,15 +118,15 @@ func containerDefinitions(c container) (string, error) {
 		"privileged":             false,
 		"mountPoints":            mounts,
 		"linuxParameters":        linux,
-		"stopTimeout":            stopTimeout,
+		"stopTimeout":            StopTimeout,
 		"healthCheck": map[string]any{
-			"command": healthCommand(c.Port, c.HealthPath), "interval": healthCheckInterval, "timeout": healthCheckTimeout,
-			"retries": unhealthyThreshold, "startPeriod": 30,
+			"command": healthCommand(c.Port, c.HealthPath), "interval": c.HealthCheck.Interval, "timeout": c.HealthCheck.Timeout,
+			"retries": c.HealthCheck.Retries, "startPeriod": 30,
 		},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{
-				"awslogs-group": c.LogGroup, "awslogs-region": c.Region, "awslogs-stream-prefix": containerName,
+				"awslogs-group": c.LogGroup, "awslogs-region": c.Region, "awslogs-stream-prefix": ContainerName,
 				// A slow CloudWatch must not stall the app's writes to stdout.
 				"mode": "non-blocking", "max-buffer-size": "25m",
 			},
@@ -131,10 +139,10 @@ func containerDefinitions(c container) (string, error) {
 	return string(out), err
 }
 
-// placeholderCommand runs the placeholder app (the ec2 mode's, from the same template) with the image's
+// PlaceholderCommand runs the placeholder app (the ec2 mode's, from the same template) with the image's
 // Node.js: no file is written, so it runs under the read-only root.
-func placeholderCommand(port int, healthPath string) ([]string, error) {
-	app, err := placeholderApp(port, healthPath)
+func PlaceholderCommand(port int, healthPath string) ([]string, error) {
+	app, err := PlaceholderApp(port, healthPath)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package compute
+package layertests
 
 import (
 	"archive/tar"
@@ -6,19 +6,19 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tastylog/infra/compute"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
@@ -29,18 +29,14 @@ const (
 	typeLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeGroup          = "aws:autoscaling/group:Group"
 	typePolicy         = "aws:autoscaling/policy:Policy"
-	typeRole           = "aws:iam/role:Role"
 	typeRolePolicy     = "aws:iam/rolePolicy:RolePolicy"
 	typeProfile        = "aws:iam/instanceProfile:InstanceProfile"
-	typeLogGroup       = "aws:cloudwatch/logGroup:LogGroup"
 	typeKeyPair        = "aws:ec2/keyPair:KeyPair"
-	componentName      = "tastylog-dev"
-	account            = testkit.AccountID
 	deployBucket       = "tastylog-dev-deploy-" + account
 	testKey            = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5bG9nLXRlc3Qta2V5LW5vdC1yZWFs ops@example"
 )
 
-func devLike() computespec.Spec {
+func computeDevLike() computespec.Spec {
 	s := computespec.Default()
 	s.InstanceType = "t4g.micro"
 	s.MinSize, s.DesiredCapacity, s.MaxSize = 1, 1, 2
@@ -49,7 +45,7 @@ func devLike() computespec.Spec {
 	return s
 }
 
-func prodLike() computespec.Spec {
+func computeProdLike() computespec.Spec {
 	s := computespec.Default()
 	s.InstanceType = "m7i.large"
 	s.MinSize, s.DesiredCapacity, s.MaxSize = 2, 2, 6
@@ -57,8 +53,8 @@ func prodLike() computespec.Spec {
 	return s
 }
 
-func args(spec computespec.Spec) *Args {
-	return &Args{
+func computeArgs(spec computespec.Spec) *compute.Args {
+	return &compute.Args{
 		Spec:                 spec,
 		Project:              "tastylog",
 		Env:                  "dev",
@@ -75,11 +71,11 @@ func args(spec computespec.Spec) *Args {
 	}
 }
 
-func run(t *testing.T, a *Args) (*testkit.Mocks, *Compute) {
+func computeRun(t *testing.T, a *compute.Args) (*testkit.Mocks, *compute.Compute) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Compute, error) {
-		return New(ctx, componentName, a, pulumi.Providers(p.App))
+	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*compute.Compute, error) {
+		return compute.New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
 }
 
@@ -97,12 +93,12 @@ func TestLaunchTemplate(t *testing.T) {
 		spec computespec.Spec
 		ami  string
 	}{
-		{"DevLikeGraviton", devLike(), testkit.AmiID("arm64")},
-		{"ProdLikeIntel", prodLike(), testkit.AmiID("x86_64")},
+		{"DevLikeGraviton", computeDevLike(), testkit.AmiID("arm64")},
+		{"ProdLikeIntel", computeProdLike(), testkit.AmiID("x86_64")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := computeRun(t, computeArgs(tc.spec))
 			lt := m.One(t, typeLaunchTemplate, "tastylog-dev-app-lt")
 			assert.Equal(t, tc.ami, lt.Str("imageId"), "the AMI matches the instance type's architecture")
 			assert.Equal(t, tc.spec.InstanceType, lt.Str("instanceType"))
@@ -145,25 +141,25 @@ const settingArn = "arn:aws:ssm:ap-northeast-1:" + testkit.AccountID + ":paramet
 // A new stack's `latest` names the placeholder release, which the group waits for, and Pulumi never
 // writes `latest` again; the archive is the same bytes every run, with app.js at its top.
 func TestPlaceholderRelease(t *testing.T) {
-	m, _ := run(t, args(devLike()))
+	m, _ := computeRun(t, computeArgs(computeDevLike()))
 	release := m.One(t, "aws:s3/bucketObjectv2:BucketObjectv2", "tastylog-dev-placeholder-release")
 	assert.Equal(t, deployBucket, release.Str("bucket"))
-	assert.Equal(t, PlaceholderRelease, release.Str("key"))
+	assert.Equal(t, appboot.PlaceholderRelease, release.Str("key"))
 	latest := m.One(t, "aws:s3/bucketObjectv2:BucketObjectv2", "tastylog-dev-latest-release")
 	assert.Equal(t, "latest", latest.Str("key"))
-	assert.Equal(t, PlaceholderRelease+"\n", latest.Str("content"))
+	assert.Equal(t, appboot.PlaceholderRelease+"\n", latest.Str("content"))
 	assert.Contains(t, latest.IgnoreChanges, "content", "deployments own latest after the first up")
 	assert.Contains(t, latest.DependsOn, release.URN)
 	asg := m.One(t, typeGroup, "tastylog-dev-app-asg")
 	assert.Contains(t, asg.DependsOn, latest.URN, "servers boot into a release")
 	assert.Contains(t, userDataOf(t, m), "tastylog-app-*.tar.gz)", "the bootstrap accepts the placeholder's name")
 
-	a, err := placeholderArchive(AppPort, "/favicon.ico")
+	again, _ := computeRun(t, computeArgs(computeDevLike()))
+	assert.Equal(t, release.Str("contentBase64"),
+		again.One(t, "aws:s3/bucketObjectv2:BucketObjectv2", "tastylog-dev-placeholder-release").Str("contentBase64"),
+		"deterministic: a second up changes nothing")
+	a, err := base64.StdEncoding.DecodeString(release.Str("contentBase64"))
 	require.NoError(t, err)
-	b, err := placeholderArchive(AppPort, "/favicon.ico")
-	require.NoError(t, err)
-	assert.Equal(t, a, b, "deterministic: a second up changes nothing")
-	assert.Equal(t, base64.StdEncoding.EncodeToString(a), release.Str("contentBase64"))
 	zr, err := gzip.NewReader(bytes.NewReader(a))
 	require.NoError(t, err)
 	tr := tar.NewReader(zr)
@@ -177,49 +173,10 @@ func TestPlaceholderRelease(t *testing.T) {
 	assert.ErrorIs(t, err, io.EOF, "app.js only")
 }
 
-// The placeholder app answers the health check with 200 and everything else with 503; run with Node when
-// the machine has it.
-func TestPlaceholderAppServes(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	a, err := placeholderArchive(AppPort, "/favicon.ico")
-	require.NoError(t, err)
-	zr, err := gzip.NewReader(bytes.NewReader(a))
-	require.NoError(t, err)
-	tr := tar.NewReader(zr)
-	_, err = tr.Next()
-	require.NoError(t, err)
-	app, err := io.ReadAll(tr)
-	require.NoError(t, err)
-	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "app.js"), app, 0o644))
-	port := "38911"
-	cmd := exec.Command(node, filepath.Join(dir, "app.js"))
-	cmd.Env = append(os.Environ(), "PORT="+port)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	get := func(path string) int {
-		for i := 0; i < 50; i++ {
-			resp, err := http.Get("http://127.0.0.1:" + port + path)
-			if err == nil {
-				resp.Body.Close()
-				return resp.StatusCode
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("the placeholder did not answer on %s", port)
-		return 0
-	}
-	assert.Equal(t, 200, get("/favicon.ico"), "the target group's health check passes")
-	assert.Equal(t, 503, get("/"), "visitors learn there is no release yet")
-}
-
 func TestKeyPairOnlyWhenConfigured(t *testing.T) {
-	spec := devLike()
+	spec := computeDevLike()
 	spec.SshPublicKey = testKey
-	m, _ := run(t, args(spec))
+	m, _ := computeRun(t, computeArgs(spec))
 	key := m.One(t, typeKeyPair, "tastylog-dev-app-key")
 	assert.Equal(t, testKey, key.Str("publicKey"))
 	assert.Equal(t, "tastylog-dev-app-key"+testkit.AutonameSuffix, m.One(t, typeLaunchTemplate, "tastylog-dev-app-lt").Str("keyName"))
@@ -231,12 +188,12 @@ func TestAutoScalingGroup(t *testing.T) {
 		spec             computespec.Spec
 		minHealthy, maxH int
 	}{
-		{"DevLike", devLike(), 0, 100},
-		{"ProdLike", prodLike(), 100, 200},
+		{"DevLike", computeDevLike(), 0, 100},
+		{"ProdLike", computeProdLike(), 100, 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, _ := run(t, args(tc.spec))
+			m, _ := computeRun(t, computeArgs(tc.spec))
 			asg := m.One(t, typeGroup, "tastylog-dev-app-asg")
 			tg := m.One(t, typeTargetGroup, "tastylog-dev-app-tg")
 			lt := m.One(t, typeLaunchTemplate, "tastylog-dev-app-lt")
@@ -291,7 +248,7 @@ func TestAutoScalingGroup(t *testing.T) {
 }
 
 func TestLogGroups(t *testing.T) {
-	m, c := run(t, args(prodLike()))
+	m, c := computeRun(t, computeArgs(computeProdLike()))
 	for _, role := range []string{"app", "system"} {
 		g := m.One(t, typeLogGroup, "tastylog-dev-"+role+"-logs")
 		assert.Equal(t, "/tastylog/dev/"+role, g.Str("name"))
@@ -319,7 +276,7 @@ func policy(t *testing.T, m *testkit.Mocks) map[string]iampolicy.Statement {
 }
 
 func TestIamIsScopedToThisStack(t *testing.T) {
-	m, _ := run(t, args(devLike()))
+	m, _ := computeRun(t, computeArgs(computeDevLike()))
 	role := m.One(t, typeRole, "tastylog-dev-app-role")
 	assert.JSONEq(t, iampolicy.AssumeRole("ec2.amazonaws.com").JSON(), role.Str("assumeRolePolicy"))
 	assert.Empty(t, m.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), "no managed policies: every permission is written out")
@@ -361,7 +318,7 @@ func TestIamIsScopedToThisStack(t *testing.T) {
 }
 
 func TestUserData(t *testing.T) {
-	m, _ := run(t, args(devLike()))
+	m, _ := computeRun(t, computeArgs(computeDevLike()))
 	script := userDataOf(t, m)
 
 	for _, want := range []string{
@@ -398,24 +355,11 @@ func TestUserData(t *testing.T) {
 	assert.NoError(t, err, "bash -n: %s", out)
 }
 
-func TestAgentConfigIsValidJSON(t *testing.T) {
-	cfg, err := agentConfig(userDataInput{AppLogGroup: "/a", SystemLogGroup: "/s"})
-	require.NoError(t, err)
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal([]byte(cfg), &doc))
-	assert.Contains(t, cfg, "${aws:AutoScalingGroupName}")
-}
-
-func TestRenderUserDataRefusesUnquotable(t *testing.T) {
-	_, err := renderUserData(userDataInput{Region: "ap-northeast-1", ParameterPath: "/x/'; rm -rf /'", DeployBucket: "b"})
-	assert.ErrorContains(t, err, "not safe to quote")
-}
-
-func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
-	spec := devLike()
+func TestComputeEveryChildIsParentedAndOnTheProvider(t *testing.T) {
+	spec := computeDevLike()
 	spec.SshPublicKey = testKey
-	m, _ := run(t, args(spec))
-	component := m.ByType(Type)
+	m, _ := computeRun(t, computeArgs(spec))
+	component := m.ByType(compute.Type)
 	require.Len(t, component, 1)
 	provider := m.One(t, "pulumi:providers:aws", "aws-app")
 	n := 0
@@ -436,23 +380,23 @@ func TestEveryChildIsParentedAndOnTheProvider(t *testing.T) {
 }
 
 func TestOpmngGroupOnlyWithAdminCidrs(t *testing.T) {
-	a := args(devLike())
+	a := computeArgs(computeDevLike())
 	a.AdminCidrs = []string{"10.20.0.0/16"}
 	a.SshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops"
-	m, _ := run(t, a)
+	m, _ := computeRun(t, a)
 	lt := m.ByType("aws:ec2/launchTemplate:LaunchTemplate")
 	require.Len(t, lt, 1)
 	assert.Equal(t, []any{"sg-app", "sg-opmng"}, lt[0].Objects("networkInterfaces")[0]["securityGroups"])
 }
 
-func TestNewRejectsInvalidArgs(t *testing.T) {
-	a := args(devLike())
+func TestComputeNewRejectsInvalidArgs(t *testing.T) {
+	a := computeArgs(computeDevLike())
 	a.InstanceType = "t4g.small"
 	a.Architecture = computespec.ArchX86_64
 	a.AdminCidrs = []string{"10.20.0.0/16"}
 	m := testkit.New("tastylog", "dev", "ap-northeast-1")
 	err := m.Run(nil, func(ctx *pulumi.Context) error {
-		_, err := New(ctx, componentName, a)
+		_, err := compute.New(ctx, componentName, a)
 		return err
 	})
 	require.Error(t, err)

@@ -1,4 +1,8 @@
-package compute
+// Package appboot renders what the app's servers and tasks boot from: the servers' user data and their
+// CloudWatch agent's configuration, the placeholder release a new stack serves, and the task's container
+// definition. It imports no Pulumi package, so its tests (the user data is run under bash with stubs) build
+// and run in seconds.
+package appboot
 
 import (
 	_ "embed"
@@ -21,7 +25,7 @@ const (
 	bootstrapLog   = "/var/log/tastylog-bootstrap.log"
 	entrypoint     = "app.js"
 	nodeMajor      = "22" // the Node.js LTS that Amazon Linux 2023 packages as nodejs22
-	agentNamespace = "CWAgent"
+	AgentNamespace = "CWAgent"
 	// waitSeconds is how often a booting server looks again for a release or its settings.
 	waitSeconds = 20
 )
@@ -29,8 +33,8 @@ const (
 // RequiredParameters are the settings the app cannot start without; the server waits for all of them.
 var RequiredParameters = []string{"MYSQL_HOST", "MYSQL_PORT", "MYSQL_DATABASE", "MYSQL_SSL", "MYSQL_USERNAME", "MYSQL_PASSWORD", "SESSION_SECRET"}
 
-// userDataInput is everything the bootstrap script is rendered from. None of it is secret.
-type userDataInput struct {
+// UserDataInput is everything the bootstrap script is rendered from. None of it is secret.
+type UserDataInput struct {
 	Region             string
 	ParameterPath      string
 	DeployBucket       string
@@ -40,9 +44,9 @@ type userDataInput struct {
 	RequiredParameters []string
 }
 
-// renderUserData renders the bootstrap script.
-func renderUserData(in userDataInput) (string, error) {
-	agent, err := agentConfig(in)
+// UserData renders the bootstrap script.
+func UserData(in UserDataInput) (string, error) {
+	agent, err := AgentConfig(in)
 	if err != nil {
 		return "", err
 	}
@@ -103,9 +107,9 @@ type (
 	}
 )
 
-// agentConfig ships /var/log/messages and the bootstrap log to the system group and the app's output to
+// AgentConfig ships /var/log/messages and the bootstrap log to the system group and the app's output to
 // the app group, one stream per instance, and publishes memory and root-disk use per Auto Scaling group.
-func agentConfig(in userDataInput) (string, error) {
+func AgentConfig(in UserDataInput) (string, error) {
 	var doc agentDoc
 	doc.Agent.MetricsCollectionInterval = 60
 	doc.Logs.LogsCollected.Files.CollectList = []agentFile{
@@ -113,7 +117,7 @@ func agentConfig(in userDataInput) (string, error) {
 		{FilePath: bootstrapLog, LogGroupName: in.SystemLogGroup, LogStreamName: "{instance_id}/bootstrap"},
 		{FilePath: appLogDir + "/app.log", LogGroupName: in.AppLogGroup, LogStreamName: "{instance_id}/app"},
 	}
-	doc.Metrics.Namespace = agentNamespace
+	doc.Metrics.Namespace = AgentNamespace
 	doc.Metrics.AppendDimensions = map[string]string{
 		"AutoScalingGroupName": "${aws:AutoScalingGroupName}",
 		"InstanceId":           "${aws:InstanceId}",

@@ -1,4 +1,4 @@
-package compute
+package appboot
 
 import (
 	"archive/tar"
@@ -85,9 +85,9 @@ func TestBootstrapRuns(t *testing.T) {
 	require.NoError(t, os.WriteFile(agentCtl, []byte("#!/bin/bash\necho \"agent $*\" >> \"$STUB_DIR/calls.log\"\n"), 0o755))
 	release(t, filepath.Join(stubDir, "release.tar.gz"))
 
-	script, err := renderUserData(userDataInput{
+	script, err := UserData(UserDataInput{
 		Region: "ap-northeast-1", ParameterPath: "/tastylog/dev/app/", DeployBucket: "tastylog-dev-deploy-123456789012",
-		AppLogGroup: "/tastylog/dev/app", SystemLogGroup: "/tastylog/dev/system", AppPort: AppPort,
+		AppLogGroup: "/tastylog/dev/app", SystemLogGroup: "/tastylog/dev/system", AppPort: 3000,
 		RequiredParameters: RequiredParameters,
 	})
 	require.NoError(t, err)

@@ -1,7 +1,8 @@
-package compute
+package layertests
 
 import (
 	"encoding/json"
+	"github.com/tastylog/infra/compute"
 	"strings"
 	"testing"
 
@@ -9,26 +10,27 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
 )
 
 const (
-	typeRepository = "aws:ecr/repository:Repository"
-	typeLifecycle  = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
-	typeCluster    = "aws:ecs/cluster:Cluster"
-	typeCapacity   = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
-	typeTaskDef    = "aws:ecs/taskDefinition:TaskDefinition"
-	typeService    = "aws:ecs/service:Service"
-	typeScaling    = "aws:appautoscaling/target:Target"
-	typeAppPolicy  = "aws:appautoscaling/policy:Policy"
+	typeRepository       = "aws:ecr/repository:Repository"
+	computeTypeLifecycle = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+	typeCluster          = "aws:ecs/cluster:Cluster"
+	typeCapacity         = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+	typeTaskDef          = "aws:ecs/taskDefinition:TaskDefinition"
+	typeService          = "aws:ecs/service:Service"
+	typeScaling          = "aws:appautoscaling/target:Target"
+	typeAppPolicy        = "aws:appautoscaling/policy:Policy"
 )
 
-func fargateArgs(mutate func(*Args)) *Args {
+func fargateArgs(mutate func(*compute.Args)) *compute.Args {
 	s := computespec.Default()
 	s.Mode = computespec.ModeFargate
-	a := args(s)
+	a := computeArgs(s)
 	a.OpmngSecurityGroupId, a.DeployBucketName = nil, nil // the servers' only
 	if mutate != nil {
 		mutate(a)
@@ -37,15 +39,15 @@ func fargateArgs(mutate func(*Args)) *Args {
 }
 
 // runAttached builds the layer and attaches it to a load balancer, as main does.
-func runAttached(t *testing.T, a *Args) (*testkit.Mocks, *Compute) {
+func runAttached(t *testing.T, a *compute.Args) (*testkit.Mocks, *compute.Compute) {
 	t.Helper()
 	m := testkit.New("tastylog", "dev", a.Region)
-	c := testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*Compute, error) {
-		c, err := New(ctx, componentName, a, pulumi.Providers(p.App))
+	c := testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*compute.Compute, error) {
+		c, err := compute.New(ctx, componentName, a, pulumi.Providers(p.App))
 		if err != nil {
 			return nil, err
 		}
-		return c, c.Attach(ctx, Attachment{AlbArnSuffix: pulumi.String("app/tastylog-dev-app-alb/50dc6c495c0c9188"), ForwardRuleArn: pulumi.String("arn:rule")})
+		return c, c.Attach(ctx, compute.Attachment{AlbArnSuffix: pulumi.String("app/tastylog-dev-app-alb/50dc6c495c0c9188"), ForwardRuleArn: pulumi.String("arn:rule")})
 	})
 	return m, c
 }
@@ -60,7 +62,7 @@ func containerOf(t *testing.T, m *testkit.Mocks) map[string]any {
 }
 
 func TestFargateContainer(t *testing.T) {
-	m, _ := runAttached(t, fargateArgs(func(a *Args) { a.Image = "v1.4.2" }))
+	m, _ := runAttached(t, fargateArgs(func(a *compute.Args) { a.Image = "v1.4.2" }))
 	c := containerOf(t, m)
 	assert.Equal(t, account+".dkr.ecr.ap-northeast-1.amazonaws.com/tastylog-dev-app:v1.4.2", c["image"], "the release from the stack's repository")
 	assert.Nil(t, c["command"], "the image's own command")
@@ -69,11 +71,12 @@ func TestFargateContainer(t *testing.T) {
 	assert.Equal(t, false, c["privileged"])
 	assert.Equal(t, []any{map[string]any{"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false}}, c["mountPoints"])
 	assert.Equal(t, map[string]any{"initProcessEnabled": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}, c["linuxParameters"])
-	assert.EqualValues(t, stopTimeout, c["stopTimeout"])
-	assert.Less(t, stopTimeout, deregistrationDelay, "SIGKILL never comes later than the drain before it took")
-	assert.Equal(t, []any{map[string]any{"containerPort": float64(AppPort), "protocol": "tcp", "name": "http"}}, c["portMappings"])
+	assert.EqualValues(t, appboot.StopTimeout, c["stopTimeout"])
+	assert.Less(t, appboot.StopTimeout, m.One(t, typeTargetGroup, "tastylog-dev-ip-tg").Int("deregistrationDelay"),
+		"the stop after the drain is shorter than the drain")
+	assert.Equal(t, []any{map[string]any{"containerPort": float64(compute.AppPort), "protocol": "tcp", "name": "http"}}, c["portMappings"])
 	for _, e := range c["environment"].([]any) {
-		assert.NotContains(t, RequiredParameters, e.(map[string]any)["name"], "settings never as plain values")
+		assert.NotContains(t, appboot.RequiredParameters, e.(map[string]any)["name"], "settings never as plain values")
 	}
 	var names []string
 	for _, s := range c["secrets"].([]any) {
@@ -81,7 +84,7 @@ func TestFargateContainer(t *testing.T) {
 		names = append(names, s["name"].(string))
 		assert.Equal(t, "arn:aws:ssm:ap-northeast-1:"+account+":parameter/tastylog/dev/app/"+s["name"].(string), s["valueFrom"])
 	}
-	assert.ElementsMatch(t, RequiredParameters, names)
+	assert.ElementsMatch(t, appboot.RequiredParameters, names)
 	logs := c["logConfiguration"].(map[string]any)
 	assert.Equal(t, map[string]any{"awslogs-group": "/tastylog/dev/app", "awslogs-region": "ap-northeast-1", "awslogs-stream-prefix": "app",
 		"mode": "non-blocking", "max-buffer-size": "25m"}, logs["options"])
@@ -100,23 +103,23 @@ func TestFargateContainer(t *testing.T) {
 func TestFargatePlaceholderAndDigest(t *testing.T) {
 	m, _ := runAttached(t, fargateArgs(nil))
 	c := containerOf(t, m)
-	assert.Equal(t, PlaceholderImage, c["image"], "a new stack runs the placeholder")
+	assert.Equal(t, appboot.PlaceholderImage, c["image"], "a new stack runs the placeholder")
 	cmd := c["command"].([]any)
 	assert.Equal(t, []any{"node", "-e"}, cmd[:2])
 	assert.Contains(t, cmd[2], `const healthPath = "/favicon.ico"`)
 	assert.Equal(t, 2, m.One(t, typeService, "tastylog-dev-app").Int("desiredCount"))
 
 	digest := "sha256:" + strings.Repeat("ab", 32)
-	m, _ = runAttached(t, fargateArgs(func(a *Args) { a.Image = digest }))
+	m, _ = runAttached(t, fargateArgs(func(a *compute.Args) { a.Image = digest }))
 	assert.Equal(t, account+".dkr.ecr.ap-northeast-1.amazonaws.com/tastylog-dev-app@"+digest, containerOf(t, m)["image"])
 
-	m, _ = runAttached(t, fargateArgs(func(a *Args) { a.NoInternet = true }))
+	m, _ = runAttached(t, fargateArgs(func(a *compute.Args) { a.NoInternet = true }))
 	assert.Equal(t, 0, m.One(t, typeService, "tastylog-dev-app").Int("desiredCount"), "no way to the placeholder's registry: no task until appImage")
 	assert.Equal(t, 0, m.One(t, typeScaling, "tastylog-dev-app-scaling").Int("maxCapacity"))
 }
 
 func TestFargateRepository(t *testing.T) {
-	m, _ := runAttached(t, fargateArgs(func(a *Args) {
+	m, _ := runAttached(t, fargateArgs(func(a *compute.Args) {
 		a.Production, a.KeyArn = true, pulumi.String("arn:aws:kms:ap-northeast-1:"+account+":key/k")
 	}))
 	repo := m.One(t, typeRepository, "tastylog-dev-app")
@@ -130,13 +133,13 @@ func TestFargateRepository(t *testing.T) {
 			Selection map[string]any `json:"selection"`
 		} `json:"rules"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeLifecycle, "tastylog-dev-app-lifecycle").Str("policy")), &policy))
+	require.NoError(t, json.Unmarshal([]byte(m.One(t, computeTypeLifecycle, "tastylog-dev-app-lifecycle").Str("policy")), &policy))
 	require.Len(t, policy.Rules, 2)
 	assert.Equal(t, map[string]any{"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": float64(7)}, policy.Rules[0].Selection)
 	assert.Equal(t, map[string]any{"tagStatus": "tagged", "tagPatternList": []any{"*"}, "countType": "imageCountMoreThan", "countNumber": float64(30)}, policy.Rules[1].Selection)
 
 	shared := "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com/shared/tastylog"
-	m, _ = runAttached(t, fargateArgs(func(a *Args) { a.Repository, a.RepositoryCrossAccount, a.Image = shared, true, "v1" }))
+	m, _ = runAttached(t, fargateArgs(func(a *compute.Args) { a.Repository, a.RepositoryCrossAccount, a.Image = shared, true, "v1" }))
 	assert.Empty(t, m.ByType(typeRepository), "a shared repository is not the stack's to create")
 	assert.Equal(t, shared+":v1", containerOf(t, m)["image"])
 	pull := executionStatements(t, m)["PullAppImage"]
@@ -173,7 +176,7 @@ func TestFargateRoles(t *testing.T) {
 	assert.Equal(t, map[string]bool{"tastylog-dev-task-exec-policy": true}, policies, "the task role has no permission: the app needs none")
 	assert.Empty(t, m.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"))
 
-	m, _ = runAttached(t, fargateArgs(func(a *Args) { a.Exec = true }))
+	m, _ = runAttached(t, fargateArgs(func(a *compute.Args) { a.Exec = true }))
 	var doc iampolicy.Document
 	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeRolePolicy, "tastylog-dev-task-exec-sessions").Str("policy")), &doc))
 	assert.Equal(t, "ExecChannel", doc.Statement[0].Sid)
@@ -188,7 +191,7 @@ func TestFargateRoles(t *testing.T) {
 }
 
 func TestFargateServiceAndScaling(t *testing.T) {
-	m, c := runAttached(t, fargateArgs(func(a *Args) { a.FargateSpot = true }))
+	m, c := runAttached(t, fargateArgs(func(a *compute.Args) { a.FargateSpot = true }))
 	svc := m.One(t, typeService, "tastylog-dev-app")
 	assert.Equal(t, []string{"desiredCount"}, svc.IgnoreChanges, "scaling owns the running count")
 	assert.Equal(t, "FARGATE_SPOT", svc.Objects("capacityProviderStrategies")[0]["capacityProvider"])

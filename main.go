@@ -11,6 +11,7 @@ import (
 
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
+	"github.com/tastylog/infra/delivery"
 	"github.com/tastylog/infra/edge"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
@@ -67,6 +68,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		AvailabilityZones: cfg.Network.AvailabilityZones,
 		FlowLogsToBucket:  cfg.Observability.FlowLogsToBucket(),
 		CloudTrail:        cfg.Observability.CloudTrail,
+		Artifacts:         cfg.Delivery.Pipeline,
 		LogGroupPrefix:    cfg.LogGroupPrefix(),
 		SubnetIds:         net.DbSubnetIds,
 		SecurityGroupId:   net.DbSecurityGroupId,
@@ -146,6 +148,9 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		LogsBucketName:       db.LogsBucket.Name,
 		AppLogGroupName:      app.AppLogGroupName,
 	}
+	if cfg.Delivery.Pipeline {
+		watchArgs.PipelineName = delivery.PipelineName(cfg.NamePrefix())
+	}
 	if cfg.Compute.Fargate() {
 		watchArgs.ClusterName, watchArgs.ServiceName = app.ClusterName, app.ServiceName
 	} else {
@@ -156,8 +161,32 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	layers := []pulumi.Map{net.Exports(), db.Exports(), app.Exports(), front.Exports(), watch.Exports()}
+	if cfg.Delivery.Pipeline {
+		ship, err := delivery.New(ctx, cfg.NamePrefix(), &delivery.Args{
+			Spec:                cfg.Delivery,
+			Region:              cfg.Region(),
+			AccountId:           identity.AccountId,
+			LogGroupPrefix:      cfg.LogGroupPrefix(),
+			LogRetentionDays:    cfg.LogRetentionDays(),
+			Architecture:        cfg.Compute.Arch(),
+			KeyArn:              stackKey(cfg, db),
+			ArtifactsBucketName: db.ArtifactsBucket.Name,
+			RollbackAlarmNames:  watch.RollbackAlarmNames,
+			Servers: &delivery.Servers{
+				DeployBucketName:     db.DeployBucket.Name,
+				AutoScalingGroupName: app.AutoScalingGroupName,
+				WarmupSeconds:        cfg.Compute.HealthCheckGracePeriod,
+			},
+		}, pulumi.Providers(providers.app))
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, ship.Exports())
+	}
+
 	outputs := pulumi.Map{"region": pulumi.String(cfg.Region())}
-	for _, layer := range []pulumi.Map{net.Exports(), db.Exports(), app.Exports(), front.Exports(), watch.Exports()} {
+	for _, layer := range layers {
 		for name, value := range layer {
 			if _, taken := outputs[name]; taken {
 				return nil, fmt.Errorf("two layers export the stack output %q", name)

@@ -26,6 +26,7 @@ import (
 	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
+	"github.com/tastylog/infra/internal/deliveryspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/naming"
@@ -164,7 +165,8 @@ const exampleStack = "example"
 func TestShippedStacks(t *testing.T) {
 	for _, stack := range stacks(t) {
 		if stack == exampleStack {
-			t.Run(stack, func(t *testing.T) { checkStack(t, stack, nil, nil) })
+			// Its pipeline's source is GitHub: there is no S3 source object.
+			t.Run(stack, func(t *testing.T) { checkStack(t, stack, nil, []string{"pipelineSourceObject"}) })
 			continue
 		}
 		for _, mode := range modes {
@@ -753,9 +755,11 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 			for k, v := range split.mode {
 				config[strings.Replace(k, "tastylog:", ns, 1)] = v
 			}
-			if split.mode != nil { // no servers to reach or log in to
+			if split.mode != nil { // no servers to reach or log in to, and (for now) no pipeline
 				delete(config, ns+netspec.KeyAdminCidrs)
 				delete(config, ns+computespec.KeyAppSshPublicKey)
+				delete(config, ns+deliveryspec.KeyPipeline)
+				delete(config, ns+deliveryspec.KeyPipelineRepository)
 			}
 			config[ns+"env"] = split.env
 			config[ns+"domain"] = strings.Repeat("d", domainLen-len(".com")) + ".com"
@@ -797,6 +801,7 @@ var everyOption = map[string]string{
 	"tastylog:alarmTopicArns": `["arn:aws:sns:ap-northeast-1:123456789012:pager","arn:aws:sns:us-east-1:123456789012:pager"]`,
 	"tastylog:adminCidrs":     `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 	"tastylog:trailObjectLockDays": "365",
+	"tastylog:pipeline":            "true", "tastylog:pipelineRepository": "example/tastylog-app",
 }
 
 // BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every

@@ -18,6 +18,8 @@ const (
 	bucketDeploy = "deploy" // app artifacts: tastylog-app-<version>.tar.gz and the `latest` pointer
 	bucketLogs   = "logs"   // ALB, CloudFront and S3 access logs, flow logs
 	bucketTrail  = "trail"  // CloudTrail's log files and digests, and nothing else
+	// bucketArtifacts holds the delivery pipeline's artifacts (and, with an S3 source, the uploaded app).
+	bucketArtifacts = "artifacts"
 )
 
 // roles lists the buckets the stack has: the trail bucket only with a trail.
@@ -25,6 +27,9 @@ func (b *builder) roles() []string {
 	roles := []string{bucketStatic, bucketDeploy, bucketLogs}
 	if b.args.CloudTrail {
 		roles = append(roles, bucketTrail)
+	}
+	if b.args.Artifacts {
+		roles = append(roles, bucketArtifacts)
 	}
 	return roles
 }
@@ -68,7 +73,8 @@ func (b *builder) bucketName(role string) string {
 // buildBuckets creates the buckets, each private (public access blocked, ACLs disabled), encrypted, TLS-only,
 // with versioning where the objects are the product or the record (static, deploy, trail) and expiry where
 // they are logs. The logs bucket uses SSE-S3, the only encryption ALB log delivery and S3 server access
-// logging accept; the trail bucket SSE-KMS with the stack key when there is one; the others SSE-S3.
+// logging accept; the trail and artifact buckets SSE-KMS with the stack key when there is one; the others
+// SSE-S3.
 func (b *builder) buildBuckets() error {
 	elbAccountArn := "" // regions opened since August 2022 have none: the service principal writes there
 	if dataspec.ElbLogsFromAccount(b.args.Region) {
@@ -134,7 +140,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 			SseAlgorithm: pulumi.String("AES256"),
 		},
 	}
-	if k.role == bucketTrail && b.key != nil {
+	if (k.role == bucketTrail || k.role == bucketArtifacts) && b.key != nil {
 		encryption = s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 				SseAlgorithm:   pulumi.String("aws:kms"),

@@ -48,6 +48,8 @@ type Args struct {
 	FlowLogsToBucket bool
 	// CloudTrail creates the trail bucket for observability's trail (named TrailName).
 	CloudTrail bool
+	// Artifacts creates the delivery pipeline's artifact bucket.
+	Artifacts bool
 	// LogGroupPrefix is the stack's log-group prefix (/tastylog/dev), which the stack key's policy admits.
 	LogGroupPrefix string
 
@@ -85,6 +87,8 @@ type Data struct {
 	// policy admits (created by observability).
 	TrailBucket Bucket
 	TrailName   string
+	// ArtifactsBucket is the delivery pipeline's (empty name without Artifacts).
+	ArtifactsBucket Bucket
 	// KeyArn is the stack key's ARN, "" without stackKey.
 	KeyArn pulumi.StringOutput
 }
@@ -193,6 +197,10 @@ func (b *builder) export(d *Data) {
 		d.TrailBucket = trail.outputs()
 	}
 	d.TrailName = b.trailName()
+	d.ArtifactsBucket = Bucket{Name: empty, Arn: empty, RegionalDomainName: empty}
+	if artifacts, ok := b.buckets[bucketArtifacts]; ok {
+		d.ArtifactsBucket = artifacts.outputs()
+	}
 	d.KeyArn = pulumi.String("").ToStringOutput()
 	if b.key != nil {
 		d.KeyArn = b.key.Arn

@@ -104,6 +104,10 @@ func (b *builder) appAlarms() []alarm {
 	}
 }
 
+// rollbackAlarms are the alarms that stop a rollout and return the app to the release it ran: the app's
+// own 5xx and a target failing its health check.
+var rollbackAlarms = []string{"target-5xx", "unhealthy-hosts"}
+
 // buildAlarms creates every alarm with alarm and OK actions on its region's topic and on the existing
 // topics of alarmTopicArns in that region.
 func (b *builder) buildAlarms() error {
@@ -138,8 +142,12 @@ func (b *builder) buildAlarms() error {
 		if a.Expression == "" {
 			args.Namespace, args.MetricName, args.Dimensions, args.Period = pulumi.String(a.Namespace), pulumi.String(a.Metric), a.Dimensions, pulumi.Int(a.Period)
 		}
-		if _, err := cloudwatch.NewMetricAlarm(b.ctx, b.name+"-"+a.Key, args, opts...); err != nil {
+		res, err := cloudwatch.NewMetricAlarm(b.ctx, b.name+"-"+a.Key, args, opts...)
+		if err != nil {
 			return err
+		}
+		if slices.Contains(rollbackAlarms, a.Key) {
+			b.rollback = append(b.rollback, res.Name)
 		}
 	}
 	return nil

@@ -65,6 +65,42 @@ type routedRule struct {
 	template         string
 }
 
+// pipelinePattern matches one pipeline's events of detailType in state, narrowed by detail.
+func pipelinePattern(pipeline, detailType, state string, detail map[string]any) (string, error) {
+	d := map[string]any{"pipeline": []string{pipeline}, "state": []string{state}}
+	for k, v := range detail {
+		d[k] = v
+	}
+	out, err := json.Marshal(map[string]any{"source": []string{"aws.codepipeline"}, "detail-type": []string{detailType}, "detail": d})
+	return string(out), err
+}
+
+// pipelineRules announce the delivery pipeline's runs that fail and its approvals that wait for a person.
+func (b *builder) pipelineRules() ([]routedRule, error) {
+	name := b.args.PipelineName
+	if name == "" {
+		return nil, nil
+	}
+	failed, err := pipelinePattern(name, "CodePipeline Pipeline Execution State Change", "FAILED", nil)
+	if err != nil {
+		return nil, err
+	}
+	approval, err := pipelinePattern(name, "CodePipeline Action Execution State Change", "STARTED",
+		map[string]any{"type": map[string]any{"category": []string{"Approval"}}})
+	if err != nil {
+		return nil, err
+	}
+	console := fmt.Sprintf("https://%s.console.aws.amazon.com/codesuite/codepipeline/pipelines/%s/view?region=%s", b.args.Region, name, b.args.Region)
+	return []routedRule{
+		{key: "pipeline-failed", description: "A run of the delivery pipeline failed", pattern: pulumi.String(failed).ToStringOutput(),
+			paths:    pulumi.StringMap{"pipeline": pulumi.String("$.detail.pipeline"), "run": pulumi.String("$.detail.execution-id")},
+			template: `"<pipeline> run <run> failed: ` + console + `"`},
+		{key: "pipeline-approval", description: "A release waits for approval in the delivery pipeline", pattern: pulumi.String(approval).ToStringOutput(),
+			paths:    pulumi.StringMap{"pipeline": pulumi.String("$.detail.pipeline"), "run": pulumi.String("$.detail.execution-id")},
+			template: `"<pipeline> run <run> waits for your approval: ` + console + `"`},
+	}, nil
+}
+
 // routedRules are the rules about what runs the app: the Auto Scaling group's, or the service's tasks'.
 func (b *builder) routedRules() []routedRule {
 	a := b.args
@@ -101,7 +137,11 @@ func (b *builder) routedRules() []routedRule {
 
 // buildEvents routes the rules and the database's events to the alert topic, as one readable line each.
 func (b *builder) buildEvents() error {
-	for _, r := range b.routedRules() {
+	pipeline, err := b.pipelineRules()
+	if err != nil {
+		return err
+	}
+	for _, r := range append(b.routedRules(), pipeline...) {
 		name := b.name + "-" + r.key
 		rule, err := cloudwatch.NewEventRule(b.ctx, name, &cloudwatch.EventRuleArgs{
 			Description:  pulumi.String(r.description),
@@ -130,7 +170,7 @@ func (b *builder) buildEvents() error {
 		}
 	}
 	// RDS sends a subscription's events to one topic: the stack's.
-	_, err := rds.NewEventSubscription(b.ctx, b.name+"-db-events", &rds.EventSubscriptionArgs{
+	_, err = rds.NewEventSubscription(b.ctx, b.name+"-db-events", &rds.EventSubscriptionArgs{
 		SnsTopic:        b.topic.Arn,
 		SourceType:      pulumi.String("db-instance"),
 		SourceIds:       pulumi.StringArray{b.args.DbIdentifier},

@@ -56,6 +56,8 @@ type Args struct {
 	AutoScalingGroupName pulumi.StringInput
 	ClusterName          pulumi.StringInput
 	ServiceName          pulumi.StringInput
+	// PipelineName is the delivery pipeline to announce approvals and failures of; "" without one.
+	PipelineName string
 }
 
 // fargate reports whether the app runs as an ECS service.
@@ -72,6 +74,9 @@ type Observability struct {
 	DashboardName       pulumi.StringOutput
 	// TrailArn is "" when the trail is switched off.
 	TrailArn pulumi.StringOutput
+	// RollbackAlarmNames are the alarms a deployment watches to roll back: the app's 5xx and unhealthy
+	// targets.
+	RollbackAlarmNames pulumi.StringArrayOutput
 
 	region string // for the dashboard's console address
 }
@@ -88,6 +93,7 @@ type builder struct {
 	rules       []*cloudwatch.EventRule
 	dashboard   *cloudwatch.Dashboard
 	trailArn    pulumi.StringOutput
+	rollback    pulumi.StringArray
 }
 
 func (a *Args) validate() error {
@@ -153,6 +159,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	component.GlobalAlertTopicArn = b.globalTopic.Arn
 	component.DashboardName = b.dashboard.DashboardName
 	component.TrailArn = b.trailArn
+	component.RollbackAlarmNames = b.rollback.ToStringArrayOutput()
 	if err := ctx.RegisterResourceOutputs(component, pulumi.Map{
 		"alertTopicArn":       component.AlertTopicArn,
 		"globalAlertTopicArn": component.GlobalAlertTopicArn,

@@ -97,3 +97,28 @@ func TestExactlyOneRuntime(t *testing.T) {
 	a.ClusterName = nil
 	require.ErrorContains(t, newErr(a), "exactly one of")
 }
+
+// The pipeline's failures and approvals reach the alert topic, and the topic admits exactly those rules.
+func TestPipelineEventsAreAnnounced(t *testing.T) {
+	a := obsArgs(obsEmails())
+	a.PipelineName = "tastylog-dev-pipeline"
+	m, o := obsRun(t, a)
+	for key, want := range map[string]map[string]any{
+		"pipeline-failed":   {"pipeline": []any{"tastylog-dev-pipeline"}, "state": []any{"FAILED"}},
+		"pipeline-approval": {"pipeline": []any{"tastylog-dev-pipeline"}, "state": []any{"STARTED"}, "type": map[string]any{"category": []any{"Approval"}}},
+	} {
+		var pattern map[string]any
+		require.NoError(t, json.Unmarshal([]byte(m.One(t, typeRule, "tastylog-dev-"+key).Str("eventPattern")), &pattern))
+		assert.Equal(t, []any{"aws.codepipeline"}, pattern["source"], key)
+		assert.Equal(t, want, pattern["detail"], key)
+		target := m.One(t, typeTarget, "tastylog-dev-"+key+"-to-sns")
+		assert.Contains(t, target.Str("inputTransformer.inputTemplate"), "codepipeline/pipelines/tastylog-dev-pipeline", key)
+		assert.Contains(t, m.One(t, typeTopicPolicy, "tastylog-dev-alerts-policy").Str("policy"), "tastylog-dev-"+key, "the topic admits the rule")
+	}
+	names, err := testkit.AwaitStrings(o.RollbackAlarmNames)
+	require.NoError(t, err)
+	assert.Len(t, names, 2, "the 5xx and unhealthy-host alarms stop a rollout")
+
+	m, _ = obsRun(t, obsArgs(obsEmails()))
+	assert.Nil(t, m.Find(typeRule, "tastylog-dev-pipeline-failed"), "no pipeline, no rules")
+}

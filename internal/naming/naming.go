@@ -118,6 +118,18 @@ var Rules = map[string]Rule{
 		Source: "Amazon ECS API, RegisterTaskDefinition: family"},
 	"aws:appautoscaling/policy:Policy": {Prop: "name", Max: 256, Chars: regexp.MustCompile(`^[^:]+$`),
 		Source: "Application Auto Scaling API, PutScalingPolicy: PolicyName (no colon)"},
+	"aws:codebuild/project:Project": {Prop: "name", Max: 255, Chars: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`),
+		Source: "CodeBuild API, CreateProject: name (2-255, starting with a letter or digit)"},
+	"aws:codepipeline/pipeline:Pipeline": {Prop: "name", Max: 100, Chars: regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`),
+		Source: "CodePipeline API, CreatePipeline: PipelineDeclaration.name"},
+	"aws:codeconnections/connection:Connection": {Prop: "name", Max: 32, Chars: regexp.MustCompile(`^[\w-]+$`),
+		Source: "CodeConnections API, CreateConnection: ConnectionName (1-32)"},
+	"aws:codedeploy/application:Application": {Prop: "name", Max: 100, Chars: anyPrintable,
+		Source: "CodeDeploy API, CreateApplication: applicationName"},
+	"aws:codedeploy/deploymentGroup:DeploymentGroup": {Prop: "deploymentGroupName", Max: 100, Chars: anyPrintable,
+		Source: "CodeDeploy API, CreateDeploymentGroup: deploymentGroupName"},
+	"aws:codedeploy/deploymentConfig:DeploymentConfig": {Prop: "deploymentConfigName", Max: 100, Chars: anyPrintable,
+		Source: "CodeDeploy API, CreateDeploymentConfig: deploymentConfigName"},
 }
 
 // Unnamed lists the types the program creates whose AWS name is chosen by AWS (an id) or is free text
@@ -143,7 +155,7 @@ var Unnamed = []string{
 	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
-	"aws:appautoscaling/target:Target",
+	"aws:appautoscaling/target:Target", "aws:s3/bucketNotification:BucketNotification",
 }
 
 // Check returns why AWS would refuse name under r, or nil.

@@ -13,6 +13,7 @@ import (
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/dataspec"
+	"github.com/tastylog/infra/internal/deliveryspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/obsspec"
@@ -35,6 +36,8 @@ type Config struct {
 	Edge edgespec.Spec
 	// Observability is the alerting and audit.
 	Observability obsspec.Spec
+	// Delivery is the pipeline from a commit to the running app.
+	Delivery deliveryspec.Spec
 }
 
 // LogGroupPrefix is the start of the stack's log group names: /{project}/{env}.
@@ -82,7 +85,7 @@ const (
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
 func bindings(c *Config) []binding {
-	n, d, db, app, e, o := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability
+	n, d, db, app, e, o, p := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability, &c.Delivery
 	th := &o.Thresholds
 	return []binding{
 		str(keyEnv, &c.Env),
@@ -170,6 +173,17 @@ func bindings(c *Config) []binding {
 		str(obsspec.KeyFlowLogs, &o.FlowLogs),
 		str(obsspec.KeyFlowLogTraffic, &o.FlowLogTraffic),
 		integer(obsspec.KeyAuditLogRetentionDays, &o.AuditLogRetentionDays),
+
+		boolean(deliveryspec.KeyPipeline, &p.Pipeline),
+		str(deliveryspec.KeyPipelineSource, &p.Source),
+		str(deliveryspec.KeyPipelineRepository, &p.Repository),
+		str(deliveryspec.KeyPipelineBranch, &p.Branch),
+		boolean(deliveryspec.KeyPipelineApproval, &p.Approval),
+		str(deliveryspec.KeyDeployStrategy, &p.Strategy),
+		integer(deliveryspec.KeyDeployPercent, &p.Percent),
+		integer(deliveryspec.KeyDeployIntervalMinutes, &p.IntervalMinutes),
+		integer(deliveryspec.KeyDeployTerminationWaitMinutes, &p.TerminationWaitMinutes),
+		integer(deliveryspec.KeyDeployTestListenerPort, &p.TestListenerPort),
 	}
 }
 
@@ -183,6 +197,7 @@ func defaults(project string) *Config {
 		Compute:           computespec.Default(),
 		Edge:              edgespec.Default(),
 		Observability:     obsspec.Default(),
+		Delivery:          deliveryspec.Default(),
 	}
 }
 
@@ -299,6 +314,7 @@ func (c *Config) validate(ns string) error {
 		c.Observability.Validate(ns, c.Region()),
 		c.Observability.CheckSomeoneListens(ns, c.Region(), c.Data.Production),
 		c.Observability.CheckStorage(ns, c.Data.Database.MaxAllocatedStorage),
+		c.Delivery.Validate(ns),
 	}
 	if days := c.Observability.AuditLogRetentionDays; !slices.Contains(computespec.LogRetentionDays, days) {
 		errs = append(errs, configerr.New(ns+obsspec.KeyAuditLogRetentionDays, fmt.Sprint(days), "is not a CloudWatch Logs retention; allowed: %s", strings.Trim(fmt.Sprint(computespec.LogRetentionDays), "[]")))
@@ -315,6 +331,7 @@ func (c *Config) validate(ns string) error {
 			"keeps fewer than 2 app servers in a production stack (%s is true); losing one server or AZ would take the site down", ns+dataspec.KeyProduction))
 	}
 	errs = append(errs, c.validateComputeMode(ns)...)
+	errs = append(errs, c.validateDelivery(ns)...)
 	errs = append(errs, c.validateNames(ns)...)
 	for i, id := range c.AllowedAccountIds {
 		if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
@@ -344,6 +361,26 @@ func (c *Config) validateComputeMode(ns string) []error {
 		errs = append(errs, configerr.New(ns+computespec.KeyAppRepository, app.Repository,
 			"is in %s, which the ECR endpoints of a stack without NAT (%s %q) do not reach; use a repository in %s, or a NAT",
 			repo.Region, ns+netspec.KeyNatStrategy, netspec.NatNone, c.Region()))
+	}
+	return errs
+}
+
+// validateDelivery checks what the pipeline asks of the rest of the stack: a person approves production
+// releases, and (for now) the servers are what it deploys.
+func (c *Config) validateDelivery(ns string) []error {
+	p := c.Delivery
+	if !p.Pipeline {
+		return nil
+	}
+	var errs []error
+	if c.Data.Production && !p.Approval {
+		errs = append(errs, configerr.New(ns+deliveryspec.KeyPipelineApproval, "false",
+			"lets every commit reach a production stack without a person approving it (%s is true)", ns+dataspec.KeyProduction))
+	}
+	if c.Compute.Fargate() {
+		errs = append(errs, configerr.New(ns+deliveryspec.KeyPipeline, "true",
+			"is not built for %s %q yet (its CodeDeploy blue/green deployment is the next step); ship a container release with appImage and pulumi up (docs/operations.md)",
+			ns+computespec.KeyComputeMode, computespec.ModeFargate))
 	}
 	return errs
 }

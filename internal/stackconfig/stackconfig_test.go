@@ -11,6 +11,7 @@ import (
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/dataspec"
+	"github.com/tastylog/infra/internal/deliveryspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/obsspec"
@@ -136,6 +137,17 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:flowLogs":                      "s3",
 		"tastylog:flowLogTraffic":                "ALL",
 		"tastylog:auditLogRetentionDays":         "90",
+
+		"tastylog:pipeline":                     "true",
+		"tastylog:pipelineSource":               "github",
+		"tastylog:pipelineRepository":           "tastylog/app",
+		"tastylog:pipelineBranch":               "release",
+		"tastylog:pipelineApproval":             "false",
+		"tastylog:deployStrategy":               "linear",
+		"tastylog:deployPercent":                "25",
+		"tastylog:deployIntervalMinutes":        "3",
+		"tastylog:deployTerminationWaitMinutes": "30",
+		"tastylog:deployTestListenerPort":       "9443",
 	})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -186,6 +198,8 @@ func TestLoadReadsEveryKey(t *testing.T) {
 				DbFreeStorageGiB: 10, DbFreeableMemoryMiB: 256, DbConnections: 50, CloudFront5xxRatePercent: 2},
 			CloudTrail: false, FlowLogs: "s3", FlowLogTraffic: "ALL", AuditLogRetentionDays: 90,
 		},
+		Delivery: deliveryspec.Spec{Pipeline: true, Source: "github", Repository: "tastylog/app", Branch: "release", Approval: false,
+			Strategy: "linear", Percent: 25, IntervalMinutes: 3, TerminationWaitMinutes: 30, TestListenerPort: 9443},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load() = %+v\nwant %+v", cfg, want)
@@ -272,6 +286,14 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:appRepository: "123456789012.dkr.ecr.us-west-2.amazonaws.com/tastylog" is in us-west-2, which the ECR endpoints of a stack without NAT (tastylog:natStrategy "none") do not reach`},
 		{"FargateAdminCidrs", map[string]string{"tastylog:computeMode": "fargate", "tastylog:adminCidrs": `["10.20.0.0/16"]`},
 			`tastylog:adminCidrs: "10.20.0.0/16" opens SSH to app servers, which tastylog:computeMode "fargate" does not have; a shell in a task is ECS Exec (tastylog:appExec)`},
+		{"ProductionWithoutApproval", map[string]string{"tastylog:pipeline": "true", "tastylog:pipelineRepository": "tastylog/app", "tastylog:pipelineApproval": "false"},
+			`tastylog:pipelineApproval: "false" lets every commit reach a production stack without a person approving it (tastylog:production is true)`},
+		{"PipelineRepositoryForm", map[string]string{"tastylog:pipeline": "true", "tastylog:pipelineRepository": "github.com/tastylog/app"},
+			`tastylog:pipelineRepository: "github.com/tastylog/app" is not a GitHub repository in owner/name form`},
+		{"UnknownDeployStrategy", map[string]string{"tastylog:deployStrategy": "rolling"},
+			`tastylog:deployStrategy: "rolling" is not a deployment strategy`},
+		{"CanaryOutOfRange", map[string]string{"tastylog:deployStrategy": "canary", "tastylog:deployPercent": "0"},
+			`tastylog:deployPercent: "0" must be from 1 to 99 percent for tastylog:deployStrategy "canary"`},
 		{"FargateProductionWithOneTask", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
 			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
 	}
@@ -497,7 +519,7 @@ func TestValidationMessagesNameRealKeys(t *testing.T) {
 	// The key constants each spec package declares (keys.go) are keys the program reads.
 	constant := regexp.MustCompile(`(?m)^\s+Key\w+\s+=\s+"([A-Za-z0-9]+)"`)
 	declared, err := filepath.Glob("../*spec/keys.go")
-	if err != nil || len(declared) != 5 {
+	if err != nil || len(declared) != 6 {
 		t.Fatalf("keys.go files: %v, %v", declared, err)
 	}
 	for _, f := range declared {

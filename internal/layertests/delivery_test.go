@@ -35,7 +35,7 @@ func deliveryArgs(mutate func(*deliveryspec.Spec)) *delivery.Args {
 		Spec: spec, Region: "ap-northeast-1", AccountId: account, LogGroupPrefix: "/tastylog/dev", LogRetentionDays: 7,
 		Architecture: "arm64", ArtifactsBucketName: pulumi.String(artifacts),
 		RollbackAlarmNames: pulumi.ToStringArray([]string{"tastylog-dev-target-5xx-0a1b2c3", "tastylog-dev-unhealthy-hosts-0a1b2c3"}),
-		Servers: &delivery.Servers{DeployBucketName: pulumi.String(deployBucketOf), AutoScalingGroupName: pulumi.String(groupName), WarmupSeconds: 300},
+		Servers:            &delivery.Servers{DeployBucketName: pulumi.String(deployBucketOf), AutoScalingGroupName: pulumi.String(groupName), WarmupSeconds: 300},
 	}
 }
 
@@ -126,7 +126,9 @@ func TestPipelineBuilds(t *testing.T) {
 		lg := m.One(t, typeLogGroup, "tastylog-dev-build-logs")
 		assert.Equal(t, 7, lg.Int("retentionInDays"))
 	}
-	m, _ := deliveryRun(t, deliveryArgs(func(s *deliveryspec.Spec) { s.Strategy, s.Percent, s.IntervalMinutes = deliveryspec.StrategyCanary, 25, 10 }))
+	m, _ := deliveryRun(t, deliveryArgs(func(s *deliveryspec.Spec) {
+		s.Strategy, s.Percent, s.IntervalMinutes = deliveryspec.StrategyCanary, 25, 10
+	}))
 	var spec struct {
 		Env struct {
 			Variables map[string]string `yaml:"variables"`

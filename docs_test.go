@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tastylog/infra/internal/computespec"
-	"github.com/tastylog/infra/internal/deliveryspec"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
@@ -171,7 +170,7 @@ func TestDesignNamesAreInTheGraph(t *testing.T) {
 		require.NoError(t, err)
 		maps.Copy(config, mode)
 		for k, v := range everyOption {
-			if mode["tastylog:computeMode"] != "" || !slices.Contains(append(computespec.EC2Keys, netspec.KeyAdminCidrs, deliveryspec.KeyPipeline, deliveryspec.KeyPipelineRepository), strings.TrimPrefix(k, "tastylog:")) {
+			if mode["tastylog:computeMode"] != "" || !slices.Contains(append(computespec.EC2Keys, netspec.KeyAdminCidrs), strings.TrimPrefix(k, "tastylog:")) {
 				config[k] = v
 			}
 		}

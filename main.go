@@ -54,7 +54,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	}
 
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{
-		Spec: cfg.Network, OriginPort: cfg.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort,
+		Spec: cfg.Network, OriginPort: cfg.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort, TestPort: cfg.BlueGreenTestPort(),
 	},
 		pulumi.Providers(providers.app))
 	if err != nil {
@@ -96,6 +96,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Production:           cfg.Production(),
 		ForceDestroy:         cfg.Data.ForceDestroyBuckets,
 		KeyArn:               stackKey(cfg, db),
+		BlueGreen:            cfg.BlueGreenTestPort() != 0,
 	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
@@ -116,6 +117,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		StaticBucketName:               db.StaticBucket.Name,
 		StaticBucketRegionalDomainName: db.StaticBucket.RegionalDomainName,
 		LogsBucketName:                 db.LogsBucket.Name,
+		TestPort:                       cfg.BlueGreenTestPort(),
 	}, pulumi.Providers(providers.app))
 	if err != nil {
 		return nil, err
@@ -163,22 +165,34 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 
 	layers := []pulumi.Map{net.Exports(), db.Exports(), app.Exports(), front.Exports(), watch.Exports()}
 	if cfg.Delivery.Pipeline {
-		ship, err := delivery.New(ctx, cfg.NamePrefix(), &delivery.Args{
+		shipArgs := &delivery.Args{
 			Spec:                cfg.Delivery,
 			Region:              cfg.Region(),
 			AccountId:           identity.AccountId,
 			LogGroupPrefix:      cfg.LogGroupPrefix(),
 			LogRetentionDays:    cfg.LogRetentionDays(),
-			Architecture:        cfg.Compute.Arch(),
+			Architecture:        cfg.Compute.AppArch(),
 			KeyArn:              stackKey(cfg, db),
 			ArtifactsBucketName: db.ArtifactsBucket.Name,
 			RollbackAlarmNames:  watch.RollbackAlarmNames,
-			Servers: &delivery.Servers{
+		}
+		if cfg.Compute.Fargate() {
+			shipArgs.Service = &delivery.Service{
+				ClusterName: app.ClusterName, ServiceName: app.ServiceName,
+				TargetGroupName: app.TargetGroupName, AlternateGroupName: app.AlternateTargetGroupName,
+				ProductionListenerArn: front.ProductionListenerArn, TestListenerArn: front.TestListenerArn,
+				RepositoryUrl: app.RepositoryUrl, RepositoryArn: app.RepositoryArn,
+				TaskFamily: app.TaskFamily, ContainerName: compute.ContainerName, ContainerPort: compute.AppPort,
+				TaskRoleArns: app.TaskRoleArns,
+			}
+		} else {
+			shipArgs.Servers = &delivery.Servers{
 				DeployBucketName:     db.DeployBucket.Name,
 				AutoScalingGroupName: app.AutoScalingGroupName,
 				WarmupSeconds:        cfg.Compute.HealthCheckGracePeriod,
-			},
-		}, pulumi.Providers(providers.app))
+			}
+		}
+		ship, err := delivery.New(ctx, cfg.NamePrefix(), shipArgs, pulumi.Providers(providers.app))
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,6 @@ import (
 	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
-	"github.com/tastylog/infra/internal/deliveryspec"
 	"github.com/tastylog/infra/internal/edgespec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/naming"
@@ -165,8 +164,12 @@ const exampleStack = "example"
 func TestShippedStacks(t *testing.T) {
 	for _, stack := range stacks(t) {
 		if stack == exampleStack {
-			// Its pipeline's source is GitHub: there is no S3 source object.
+			// Its pipeline's source is GitHub: there is no S3 source object. Both compute modes: the servers'
+			// rollout and the tasks' blue/green deployment.
 			t.Run(stack, func(t *testing.T) { checkStack(t, stack, nil, []string{"pipelineSourceObject"}) })
+			t.Run(stack+"/OtherComputeMode", func(t *testing.T) {
+				checkStack(t, stack, otherComputeMode(t, stack), []string{"pipelineSourceObject"})
+			})
 			continue
 		}
 		for _, mode := range modes {
@@ -202,7 +205,16 @@ func checkReachability(t *testing.T, m *testkit.Mocks, net string, originPort in
 			assert.NotEqual(t, testkit.CloudFrontPrefixListID, r.Str("prefixListId"), "%s: CloudFront reaches the load balancer only", r.Name)
 		}
 	}
-	if assert.Len(t, web, 1, "the load balancer's group admits one source") {
+	// The one other source, with blue/green deployments: the app tier, on the test listener's port.
+	web = slices.DeleteFunc(web, func(r *testkit.Resource) bool {
+		if r.Str("referencedSecurityGroupId") != net+"-app-sg-id" {
+			return false
+		}
+		assert.NotEqual(t, originPort, r.Int("fromPort"), "the app tier reaches only the test listener")
+		assert.NotNil(t, m.Find("aws:codedeploy/deploymentGroup:DeploymentGroup", net+"-app-group"), "a test port only for blue/green deployments")
+		return true
+	})
+	if assert.Len(t, web, 1, "the load balancer's group admits one source from outside the app tier") {
 		assert.Equal(t, testkit.CloudFrontPrefixListID, web[0].Str("prefixListId"), "the load balancer admits CloudFront only")
 		assert.Equal(t, originPort, web[0].Int("fromPort"), "on the one port the distribution uses")
 		assert.Equal(t, originPort, web[0].Int("toPort"))
@@ -755,11 +767,9 @@ func TestEveryNameFitsAWSRules(t *testing.T) {
 			for k, v := range split.mode {
 				config[strings.Replace(k, "tastylog:", ns, 1)] = v
 			}
-			if split.mode != nil { // no servers to reach or log in to, and (for now) no pipeline
+			if split.mode != nil { // no servers to reach or log in to
 				delete(config, ns+netspec.KeyAdminCidrs)
 				delete(config, ns+computespec.KeyAppSshPublicKey)
-				delete(config, ns+deliveryspec.KeyPipeline)
-				delete(config, ns+deliveryspec.KeyPipelineRepository)
 			}
 			config[ns+"env"] = split.env
 			config[ns+"domain"] = strings.Repeat("d", domainLen-len(".com")) + ".com"
@@ -908,9 +918,9 @@ func checkTasks(t *testing.T, m *testkit.Mocks, net, path string) map[string]any
 	assert.Empty(t, m.ByType(typeGroup), "no servers in the fargate mode")
 	assert.Empty(t, m.ByType(typeLaunchTemplate))
 	tg := m.One(t, typeTargetGroup, net+"-ip-tg")
-	assert.Len(t, m.ByType(typeTargetGroup), 1)
 	assert.Equal(t, "ip", tg.Str("targetType"), "awsvpc tasks register by IP")
 	svc := m.One(t, typeService, net+"-app")
+	blueGreen := m.Find("aws:codedeploy/deploymentGroup:DeploymentGroup", net+"-app-group") != nil
 	nc := svc.Input("networkConfiguration").(map[string]any)
 	assert.Equal(t, []any{net + "-private-subnet-1a-id", net + "-private-subnet-1c-id"}, nc["subnets"], "tasks only in the private subnets")
 	assert.Equal(t, []any{net + "-app-sg-id"}, nc["securityGroups"], "the same app group as the servers")
@@ -920,10 +930,18 @@ func checkTasks(t *testing.T, m *testkit.Mocks, net, path string) map[string]any
 	assert.Contains(t, lbs[0]["targetGroupArn"], "targetgroup/"+tg.Name+"/")
 	assert.Equal(t, "app", lbs[0]["containerName"])
 	assert.EqualValues(t, compute.AppPort, lbs[0]["containerPort"])
-	assert.Equal(t, map[string]any{"enable": true, "rollback": true}, svc.Input("deploymentCircuitBreaker"))
-	assert.Equal(t, 100, svc.Int("deploymentMinimumHealthyPercent"))
-	assert.Equal(t, 200, svc.Int("deploymentMaximumPercent"))
-	assert.Equal(t, "ENABLED", svc.Str("availabilityZoneRebalancing"), "tasks spread back across the AZs")
+	if blueGreen {
+		assert.Len(t, m.ByType(typeTargetGroup), 2, "blue and green")
+		assert.Equal(t, "ip", m.One(t, typeTargetGroup, net+"-ip-tg-2").Str("targetType"))
+		assert.Equal(t, map[string]any{"type": "CODE_DEPLOY"}, svc.Input("deploymentController"))
+		assert.Subset(t, svc.IgnoreChanges, []string{"taskDefinition", "loadBalancers", "desiredCount"}, "what CodeDeploy owns, Pulumi leaves")
+	} else {
+		assert.Len(t, m.ByType(typeTargetGroup), 1)
+		assert.Equal(t, map[string]any{"enable": true, "rollback": true}, svc.Input("deploymentCircuitBreaker"))
+		assert.Equal(t, 100, svc.Int("deploymentMinimumHealthyPercent"))
+		assert.Equal(t, 200, svc.Int("deploymentMaximumPercent"))
+		assert.Equal(t, "ENABLED", svc.Str("availabilityZoneRebalancing"), "tasks spread back across the AZs")
+	}
 
 	td := m.One(t, typeTaskDef, net+"-app")
 	assert.Equal(t, "awsvpc", td.Str("networkMode"))

@@ -22,6 +22,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/appboot"
 	"github.com/tastylog/infra/internal/layer"
 
 	"github.com/tastylog/infra/internal/computespec"
@@ -32,6 +33,9 @@ const Type = "tastylog:index:Compute"
 
 // AppPort is the port the app listens on (course seed); the network layer's app group opens the same one.
 const AppPort = 3000
+
+// ContainerName is the app's container in the task definition, which deployments name.
+const ContainerName = appboot.ContainerName
 
 // Args configures the compute layer.
 type Args struct {
@@ -72,6 +76,9 @@ type Args struct {
 	// KeyArn is the stack key (data layer) that encrypts the image repository, ECS Exec's sessions and its
 	// log group; nil for AWS-managed keys.
 	KeyArn pulumi.StringInput
+	// BlueGreen hands the fargate service's deployments to CodeDeploy (the delivery layer's): the service
+	// uses the CODE_DEPLOY controller and a second target group, and Pulumi leaves what CodeDeploy changes.
+	BlueGreen bool
 }
 
 // Compute is the app fleet and what the edge and observability layers need of it.
@@ -91,6 +98,14 @@ type Compute struct {
 	ServiceName       pulumi.StringOutput
 	RepositoryUrl     pulumi.StringOutput
 	TaskDefinitionArn pulumi.StringOutput
+	// The blue/green deployments' needs (with BlueGreen): both target groups by name, the second's ARN,
+	// the repository's ARN, the task definition family, and the roles CodeDeploy passes to new tasks.
+	TargetGroupName          pulumi.StringOutput
+	AlternateTargetGroupName pulumi.StringOutput
+	AlternateTargetGroupArn  pulumi.StringOutput
+	RepositoryArn            pulumi.StringOutput
+	TaskFamily               string
+	TaskRoleArns             pulumi.StringArrayOutput
 
 	b *builder // what Attach builds on
 }
@@ -103,6 +118,7 @@ type builder struct {
 	opts      []pulumi.ResourceOption
 
 	targetGroup *lb.TargetGroup
+	alternate   *lb.TargetGroup // blue/green's second group
 	logGroups   map[string]*cloudwatch.LogGroup
 	// ec2
 	profile    *iam.InstanceProfile
@@ -134,6 +150,9 @@ func (a *Args) validate() error {
 	}
 	if a.VpcId == nil || a.SubnetIds == nil || a.AppSecurityGroupId == nil || a.SettingsArns == nil {
 		errs = append(errs, errors.New("VpcId, SubnetIds, AppSecurityGroupId and SettingsArns are required"))
+	}
+	if a.BlueGreen && !a.Fargate() {
+		errs = append(errs, errors.New("BlueGreen is the fargate mode's"))
 	}
 	if !a.Fargate() && (a.OpmngSecurityGroupId == nil || a.DeployBucketName == nil) {
 		errs = append(errs, errors.New("OpmngSecurityGroupId and DeployBucketName are required in the ec2 mode"))
@@ -185,8 +204,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	component.AppLogGroupName = b.logGroups[logApp].Name
 	if args.Fargate() {
 		component.RepositoryUrl = b.repository.url
+		component.RepositoryArn = b.repository.arn
 		component.TaskDefinitionArn = b.taskDef.Arn
+		component.TaskFamily = b.taskFamily()
 		component.ClusterName = b.cluster.Name
+		component.TaskRoleArns = pulumi.StringArray{b.taskRoles.execution.Arn, b.taskRoles.task.Arn}.ToStringArrayOutput()
+		component.TargetGroupName = b.targetGroup.Name
+		if b.alternate != nil {
+			component.AlternateTargetGroupName = b.alternate.Name
+			component.AlternateTargetGroupArn = b.alternate.Arn
+		}
 	} else {
 		component.AutoScalingGroupName = b.group.Name
 		component.LaunchTemplateId = b.template.res.ID()
@@ -212,6 +239,9 @@ func (c *Compute) Exports() pulumi.Map {
 		out["serviceName"] = c.ServiceName
 		out["repositoryUrl"] = c.RepositoryUrl
 		out["taskDefinitionArn"] = c.TaskDefinitionArn
+		if c.b.args.BlueGreen {
+			out["alternateTargetGroupArn"] = c.AlternateTargetGroupArn
+		}
 	} else {
 		out["autoScalingGroupName"] = c.AutoScalingGroupName
 		out["launchTemplateId"] = c.LaunchTemplateId

@@ -187,6 +187,9 @@ func (b *builder) buildTaskRoles() error {
 	return nil
 }
 
+// taskFamily is the task definition's family: tastylog-dev-app.
+func (b *builder) taskFamily() string { return b.name + "-app" }
+
 // settingsArns maps each setting the app reads to its parameter's ARN under the stack's path.
 func settingsArns(region, accountId, path string) map[string]string {
 	out := map[string]string{}
@@ -222,7 +225,7 @@ func (b *builder) buildTaskDefinition() error {
 	for _, v := range (appboot.Container{Exec: a.Exec}).Volumes() {
 		volumes = append(volumes, &ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(v)})
 	}
-	family := b.name + "-app"
+	family := b.taskFamily()
 	b.taskDef, err = ecs.NewTaskDefinition(b.ctx, family, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(family),
 		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},

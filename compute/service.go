@@ -33,8 +33,7 @@ func (b *builder) attachService(forwardRule pulumi.StringOutput, label pulumi.St
 	if b.parked() {
 		desired, lo, hi = 0, 0, 0
 	}
-	var err error
-	b.service, err = ecs.NewService(b.ctx, name, &ecs.ServiceArgs{
+	args := &ecs.ServiceArgs{
 		Name:           pulumi.String(name),
 		Cluster:        b.cluster.Arn,
 		TaskDefinition: b.taskDef.Arn,
@@ -54,23 +53,32 @@ func (b *builder) attachService(forwardRule pulumi.StringOutput, label pulumi.St
 			ContainerName:  pulumi.String(appboot.ContainerName),
 			ContainerPort:  pulumi.Int(AppPort),
 		}},
-		HealthCheckGracePeriodSeconds:   pulumi.Int(a.HealthCheckGracePeriod),
-		DeploymentMinimumHealthyPercent: pulumi.Int(deployMinHealthyPercent),
-		DeploymentMaximumPercent:        pulumi.Int(deployMaxPercent),
-		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
-			Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true),
-		},
-		AvailabilityZoneRebalancing: pulumi.String("ENABLED"),
-		EnableExecuteCommand:        pulumi.Bool(a.Exec),
-		EnableEcsManagedTags:        pulumi.Bool(true),
-		PropagateTags:               pulumi.String("SERVICE"),
-		WaitForSteadyState:          pulumi.Bool(true),
-		Tags:                        layer.NameTags(name),
-	}, b.with(
-		// Scaling owns the running count once the service exists; config sets only the start.
-		pulumi.IgnoreChanges([]string{"desiredCount"}),
-		pulumi.DependsOn(b.serviceDeps),
-	)...)
+		HealthCheckGracePeriodSeconds: pulumi.Int(a.HealthCheckGracePeriod),
+		EnableExecuteCommand:          pulumi.Bool(a.Exec),
+		EnableEcsManagedTags:          pulumi.Bool(true),
+		PropagateTags:                 pulumi.String("SERVICE"),
+		WaitForSteadyState:            pulumi.Bool(true),
+		Tags:                          layer.NameTags(name),
+	}
+	// Scaling owns the running count once the service exists; config sets only the start.
+	ignore := []string{"desiredCount"}
+	if a.BlueGreen {
+		// CodeDeploy deploys: it starts each release as a task set on the idle target group and moves the
+		// listener to it, so the service's task definition and target group are CodeDeploy's from the first
+		// deployment on, and a later `pulumi up` leaves them. (The circuit breaker, the rolling
+		// percentages and AZ rebalancing are the ECS controller's, which this service does not use.)
+		args.DeploymentController = &ecs.ServiceDeploymentControllerArgs{Type: pulumi.String("CODE_DEPLOY")}
+		ignore = append(ignore, "taskDefinition", "loadBalancers")
+	} else {
+		args.DeploymentMinimumHealthyPercent = pulumi.Int(deployMinHealthyPercent)
+		args.DeploymentMaximumPercent = pulumi.Int(deployMaxPercent)
+		args.DeploymentCircuitBreaker = &ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)}
+		args.AvailabilityZoneRebalancing = pulumi.String("ENABLED")
+	}
+	var err error
+	// The service's name is fixed and unique in the cluster: a change that replaces it (the deployment
+	// controller, for one) must delete the old service first.
+	b.service, err = ecs.NewService(b.ctx, name, args, b.with(pulumi.IgnoreChanges(ignore), pulumi.DependsOn(b.serviceDeps), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return err
 	}

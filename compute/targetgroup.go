@@ -31,7 +31,17 @@ func (b *builder) buildTargetGroup() error {
 		name, targetType = b.name+"-ip-tg", "ip"
 	}
 	var err error
-	b.targetGroup, err = lb.NewTargetGroup(b.ctx, name, &lb.TargetGroupArgs{
+	b.targetGroup, err = b.newTargetGroup(name, targetType)
+	if err != nil || !b.args.BlueGreen {
+		return err
+	}
+	// Blue/green: CodeDeploy starts the new tasks in whichever group is idle and moves the listener to it.
+	b.alternate, err = b.newTargetGroup(b.name+"-ip-tg-2", targetType)
+	return err
+}
+
+func (b *builder) newTargetGroup(name, targetType string) (*lb.TargetGroup, error) {
+	return lb.NewTargetGroup(b.ctx, name, &lb.TargetGroupArgs{
 		VpcId:               b.args.VpcId,
 		Port:                pulumi.Int(AppPort),
 		Protocol:            pulumi.String("HTTP"),
@@ -53,5 +63,4 @@ func (b *builder) buildTargetGroup() error {
 		},
 		Tags: layer.NameTags(name),
 	}, b.opts...)
-	return err
 }

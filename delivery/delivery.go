@@ -3,7 +3,7 @@
 // CodeBuild build and, where a person must approve, a manual approval announced on the alert topic, to the
 // rollout. In the ec2 mode the build publishes the release archive to the deploy bucket and the rollout is
 // the Auto Scaling group's instance refresh, stopped by the stack's alarms; in the fargate mode the build
-// pushes an image and CodeDeploy runs an ECS blue/green deployment.
+// pushes an image and CodeDeploy runs an ECS blue/green deployment, rolled back by the same alarms.
 package delivery
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codebuild"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codeconnections"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codedeploy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codepipeline"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -43,8 +44,9 @@ type Args struct {
 	ArtifactsBucketName pulumi.StringInput
 	RollbackAlarmNames  pulumi.StringArrayInput
 
-	// Servers is the ec2 mode's rollout target.
+	// Servers is the ec2 mode's rollout target, Service the fargate mode's: exactly one is set.
 	Servers *Servers
+	Service *Service
 }
 
 // Servers is what the ec2 mode's pipeline rolls out to: the deploy bucket the servers read their release
@@ -79,6 +81,8 @@ type builder struct {
 	projects     map[string]*codebuild.Project
 	projectDeps  []pulumi.Resource
 	pipeline     *codepipeline.Pipeline
+	deployApp    *codedeploy.Application
+	deployGroup  *codedeploy.DeploymentGroup
 }
 
 func (a *Args) validate() error {
@@ -102,10 +106,16 @@ func (a *Args) validate() error {
 	if a.ArtifactsBucketName == nil || a.RollbackAlarmNames == nil {
 		errs = append(errs, errors.New("ArtifactsBucketName and RollbackAlarmNames are required"))
 	}
-	if a.Servers == nil {
-		errs = append(errs, errors.New("Servers (the ec2 mode's rollout target) is required"))
-	} else if a.Servers.DeployBucketName == nil || a.Servers.AutoScalingGroupName == nil {
+	switch {
+	case (a.Servers == nil) == (a.Service == nil):
+		errs = append(errs, errors.New("exactly one of Servers (the ec2 mode's rollout target) and Service (the fargate mode's) is required"))
+	case a.Servers != nil && (a.Servers.DeployBucketName == nil || a.Servers.AutoScalingGroupName == nil):
 		errs = append(errs, errors.New("Servers needs DeployBucketName and AutoScalingGroupName"))
+	case a.Service != nil && (a.Service.ClusterName == nil || a.Service.ServiceName == nil || a.Service.TargetGroupName == nil ||
+		a.Service.AlternateGroupName == nil || a.Service.ProductionListenerArn == nil || a.Service.TestListenerArn == nil ||
+		a.Service.RepositoryUrl == nil || a.Service.RepositoryArn == nil || a.Service.TaskRoleArns == nil ||
+		a.Service.TaskFamily == "" || a.Service.ContainerName == "" || a.Service.ContainerPort == 0):
+		errs = append(errs, errors.New("Service needs the cluster, service, both target groups, both listeners, the repository, the task family, container and port, and the task roles"))
 	}
 	return errors.Join(errs...)
 }
@@ -124,13 +134,19 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	b := &builder{ctx: ctx, name: name, args: args, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}, projects: map[string]*codebuild.Project{}}
-	if err := layer.Build("delivery",
-		layer.Step{What: "build logs", Run: b.buildLogGroup},
-		layer.Step{What: "source", Run: b.buildSource},
-		layer.Step{What: "builds", Run: b.buildProjects},
+	steps := []layer.Step{
+		{What: "build logs", Run: b.buildLogGroup},
+		{What: "source", Run: b.buildSource},
+		{What: "builds", Run: b.buildProjects},
+	}
+	if args.Service != nil {
+		steps = append(steps, layer.Step{What: "codedeploy", Run: b.buildCodeDeploy})
+	}
+	steps = append(steps,
 		layer.Step{What: "pipeline", Run: b.buildPipeline},
 		layer.Step{What: "source trigger", Run: b.buildSourceTrigger},
-	); err != nil {
+	)
+	if err := layer.Build("delivery", steps...); err != nil {
 		return nil, err
 	}
 	component.PipelineName = b.pipeline.Name

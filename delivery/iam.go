@@ -41,6 +41,9 @@ type scope struct {
 	Projects          []string
 	Deploy            string // the deploy bucket (ec2)
 	Group             string // the Auto Scaling group (ec2)
+	Repository        string // the image repository's ARN (fargate)
+	CodeDeploy        string // the application and deployment group's name (fargate)
+	TaskRoles         []string
 }
 
 func (s scope) logsArn() string {
@@ -75,6 +78,35 @@ func pipelinePolicy(s scope) iampolicy.Document {
 	if s.Connection != "" {
 		statements = append(statements, iampolicy.Allow("UseConnection",
 			[]string{"codeconnections:UseConnection", "codestar-connections:UseConnection"}, []string{s.Connection}))
+	}
+	if s.CodeDeploy != "" {
+		// CodePipeline's ECS blue/green action registers the new task definition (no resource form),
+		// passes the task's roles to it, and starts the deployment.
+		statements = append(statements,
+			iampolicy.Allow("RegisterTaskDefinition", []string{"ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"}, []string{"*"}),
+			iampolicy.Allow("PassTaskRoles", []string{"iam:PassRole"}, s.TaskRoles).When("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com"),
+			iampolicy.Allow("Deploy", []string{"codedeploy:CreateDeployment", "codedeploy:GetDeployment", "codedeploy:GetApplication",
+				"codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision", "codedeploy:GetDeploymentConfig"}, []string{
+				fmt.Sprintf("arn:aws:codedeploy:%s:%s:application:%s", s.Region, s.AccountId, s.CodeDeploy),
+				fmt.Sprintf("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s", s.Region, s.AccountId, s.CodeDeploy, s.CodeDeploy),
+				fmt.Sprintf("arn:aws:codedeploy:%s:%s:deploymentconfig:*", s.Region, s.AccountId),
+			}),
+		)
+	}
+	return iampolicy.New(append(statements, s.keyUse()...)...)
+}
+
+// imagePolicy lets the image build write its logs and artifacts, push to the stack's repository, and read
+// the service's task definition (DescribeTaskDefinition and the registry token have no resource form).
+func imagePolicy(s scope) iampolicy.Document {
+	bucket := iampolicy.BucketArn(s.Artifacts)
+	statements := []iampolicy.Statement{
+		iampolicy.Allow("Logs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, []string{s.logsArn()}),
+		iampolicy.Allow("Artifacts", []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, []string{bucket + "/*"}),
+		iampolicy.Allow("RegistryToken", []string{"ecr:GetAuthorizationToken"}, []string{"*"}),
+		iampolicy.Allow("PushImage", []string{"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, []string{s.Repository}),
+		iampolicy.Allow("ReadTaskDefinition", []string{"ecs:DescribeTaskDefinition"}, []string{"*"}),
 	}
 	return iampolicy.New(append(statements, s.keyUse()...)...)
 }

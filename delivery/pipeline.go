@@ -75,8 +75,7 @@ func (b *builder) buildPipeline() error {
 			"CustomData": pulumi.String("Release the build of this commit to " + b.name + "?"),
 		})))
 	}
-	stages = append(stages, stage("Deploy", action("Rollout", "Build", "CodeBuild", []string{artifactBuild}, nil,
-		pulumi.StringMap{"ProjectName": b.projects[projectRollout].Name})))
+	stages = append(stages, stage("Deploy", b.deployAction()))
 
 	store := &codepipeline.PipelineArtifactStoreArgs{Location: a.ArtifactsBucketName, Type: pulumi.String("S3")}
 	if a.KeyArn != nil {
@@ -93,6 +92,21 @@ func (b *builder) buildPipeline() error {
 		Tags:           layer.NameTags(name),
 	}, b.with(pulumi.DependsOn([]pulumi.Resource{policy}))...)
 	return err
+}
+
+// deployAction rolls the release out: the rollout build (ec2), or CodeDeploy's ECS blue/green action with the
+// build's task definition, AppSpec and image (fargate).
+func (b *builder) deployAction() *codepipeline.PipelineStageActionArgs {
+	if b.args.Service == nil {
+		return action("Rollout", "Build", "CodeBuild", []string{artifactBuild}, nil,
+			pulumi.StringMap{"ProjectName": b.projects[projectRollout].Name})
+	}
+	return action("BlueGreen", "Deploy", "CodeDeployToECS", []string{artifactBuild}, nil, pulumi.StringMap{
+		"ApplicationName": b.deployApp.Name, "DeploymentGroupName": b.deployGroup.DeploymentGroupName,
+		"TaskDefinitionTemplateArtifact": pulumi.String(artifactBuild), "TaskDefinitionTemplatePath": pulumi.String("taskdef.json"),
+		"AppSpecTemplateArtifact": pulumi.String(artifactBuild), "AppSpecTemplatePath": pulumi.String("appspec.yaml"),
+		"Image1ArtifactName": pulumi.String(artifactBuild), "Image1ContainerName": pulumi.String("IMAGE1_NAME"),
+	})
 }
 
 // s3UploadPattern matches a new version of the source zip.

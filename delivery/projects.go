@@ -71,8 +71,11 @@ func (b *builder) project(role, description string, serviceRole pulumi.StringInp
 	return nil
 }
 
-// buildProjects creates the roles and projects of the mode's build and rollout.
+// buildProjects creates the roles and projects of the mode's build and (ec2) rollout.
 func (b *builder) buildProjects() error {
+	if b.args.Service != nil {
+		return b.buildImageProject()
+	}
 	a := b.args
 	buildRole, buildPol, err := b.role(projectBuild, "CodeBuild builds the tastylog release of "+b.name, "codebuild.amazonaws.com",
 		b.policy(buildPolicy))
@@ -102,6 +105,25 @@ func (b *builder) buildProjects() error {
 		b.rolloutTimeout(), false, []string{"LOCAL_SOURCE_CACHE"}, []pulumi.Resource{rolloutPol})
 }
 
+// platforms are Docker's names of the architectures.
+var platforms = map[string]string{"arm64": "linux/arm64", "x86_64": "linux/amd64"}
+
+// buildImageProject creates the fargate mode's build: privileged, since it runs Docker, with Docker's layer
+// cache.
+func (b *builder) buildImageProject() error {
+	a, svc := b.args, b.args.Service
+	role, pol, err := b.role(projectBuild, "CodeBuild builds and pushes the tastylog image of "+b.name, "codebuild.amazonaws.com", b.policy(imagePolicy))
+	if err != nil {
+		return err
+	}
+	spec := svc.RepositoryUrl.ToStringOutput().ApplyT(func(repo string) (string, error) {
+		return deliveryspec.ImageBuildspec(deliveryspec.ImageBuild{Repository: repo, Family: svc.TaskFamily, Container: svc.ContainerName,
+			Platform: platforms[a.Architecture], Port: svc.ContainerPort})
+	}).(pulumi.StringOutput)
+	return b.project(projectBuild, "Builds the app's image, pushes it to the stack's repository and writes the blue/green deployment's inputs", role.Arn, spec, 30,
+		true, []string{"LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE"}, []pulumi.Resource{pol})
+}
+
 // policy renders a policy document once what it names resolves.
 func (b *builder) policy(doc func(scope) iampolicy.Document) pulumi.StringOutput {
 	return b.scope().ApplyT(func(v any) string { return doc(v.(scope)).JSON() }).(pulumi.StringOutput)
@@ -110,19 +132,29 @@ func (b *builder) policy(doc func(scope) iampolicy.Document) pulumi.StringOutput
 // scope resolves what the policies name.
 func (b *builder) scope() pulumi.AnyOutput {
 	a := b.args
-	key := pulumi.String("").ToStringOutput()
+	empty := pulumi.String("").ToStringOutput()
+	key, connection := empty, empty
 	if a.KeyArn != nil {
 		key = a.KeyArn.ToStringOutput()
 	}
-	connection := pulumi.String("").ToStringOutput()
 	if b.connection != nil {
 		connection = b.connection.Arn
 	}
-	return pulumi.All(a.ArtifactsBucketName, key, connection, a.Servers.DeployBucketName, a.Servers.AutoScalingGroupName).ApplyT(func(in []any) any {
+	deploy, group, repository := empty, empty, empty
+	roles := pulumi.StringArray{}.ToStringArrayOutput()
+	projects := []string{b.projectName(projectBuild), b.projectName(projectRollout)}
+	codeDeploy := ""
+	if a.Servers != nil {
+		deploy, group = a.Servers.DeployBucketName.ToStringOutput(), a.Servers.AutoScalingGroupName.ToStringOutput()
+	} else {
+		repository, roles = a.Service.RepositoryArn.ToStringOutput(), a.Service.TaskRoleArns.ToStringArrayOutput()
+		projects, codeDeploy = projects[:1], b.codeDeployName()
+	}
+	return pulumi.All(a.ArtifactsBucketName, key, connection, deploy, group, repository, roles).ApplyT(func(in []any) any {
 		return scope{
 			Region: a.Region, AccountId: a.AccountId, LogGroup: b.logGroupName(),
 			Artifacts: in[0].(string), Key: in[1].(string), Connection: in[2].(string), Deploy: in[3].(string), Group: in[4].(string),
-			Projects: []string{b.projectName(projectBuild), b.projectName(projectRollout)},
+			Repository: in[5].(string), TaskRoles: in[6].([]string), Projects: projects, CodeDeploy: codeDeploy,
 		}
 	}).(pulumi.AnyOutput)
 }

@@ -86,6 +86,27 @@ func (b *builder) buildLoadBalancer() error {
 	if err != nil {
 		return err
 	}
+	b.production = origin
+	// With blue/green deployments CodeDeploy moves the forwarding to the group of the new tasks: the
+	// rule's target is then CodeDeploy's, and a later `pulumi up` leaves it.
+	var codeDeployOwns []pulumi.ResourceOption
+	if b.args.TestPort != 0 {
+		codeDeployOwns = []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"actions", "defaultActions"})}
+		test := &lb.ListenerArgs{
+			LoadBalancerArn: b.alb.Arn,
+			Port:            pulumi.Int(b.args.TestPort),
+			Protocol:        listener.Protocol,
+			SslPolicy:       listener.SslPolicy,
+			CertificateArn:  listener.CertificateArn,
+			DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+				Type: pulumi.String("forward"), TargetGroupArn: b.args.TargetGroupArn,
+			}},
+			Tags: layer.NameTags(name + "-test"),
+		}
+		if b.test, err = lb.NewListener(b.ctx, name+"-test", test, b.with(codeDeployOwns...)...); err != nil {
+			return err
+		}
+	}
 
 	b.forward, err = lb.NewListenerRule(b.ctx, name+"-from-cloudfront", &lb.ListenerRuleArgs{
 		ListenerArn: origin.Arn,
@@ -101,6 +122,6 @@ func (b *builder) buildLoadBalancer() error {
 			TargetGroupArn: b.args.TargetGroupArn,
 		}},
 		Tags: layer.NameTags(name + "-from-cloudfront"),
-	}, b.opts...)
+	}, b.with(codeDeployOwns...)...)
 	return err
 }

@@ -51,6 +51,11 @@ type Args struct {
 	StaticBucketName               pulumi.StringInput
 	StaticBucketRegionalDomainName pulumi.StringInput
 	LogsBucketName                 pulumi.StringInput
+
+	// TestPort, when set, adds the test listener of blue/green deployments on that port, forwarding to
+	// TargetGroupArn until CodeDeploy moves it; the network layer lets only adminCidrs reach it. With it,
+	// CodeDeploy owns which group the forwarding rule and the test listener send to.
+	TestPort int
 }
 
 // Edge is the site's front door and what observability needs of it.
@@ -66,7 +71,11 @@ type Edge struct {
 	AlbArnSuffix         pulumi.StringOutput
 	// ForwardRuleArn is the listener rule that forwards to the app's target group: it exists once the
 	// target group is attached to the load balancer.
-	ForwardRuleArn           pulumi.StringOutput
+	ForwardRuleArn pulumi.StringOutput
+	// ProductionListenerArn takes CloudFront's traffic; TestListenerArn (with TestPort, else "") the test
+	// traffic of blue/green deployments.
+	ProductionListenerArn    pulumi.StringOutput
+	TestListenerArn          pulumi.StringOutput
 	HostedZoneId             pulumi.StringOutput
 	NameServers              pulumi.StringArrayOutput // only when the zone is created here
 	CloudFrontCertificateArn pulumi.StringOutput
@@ -88,6 +97,8 @@ type builder struct {
 	alb          *lb.LoadBalancer
 	vpcOrigin    *cloudfront.VpcOrigin
 	forward      *lb.ListenerRule
+	production   *lb.Listener
+	test         *lb.Listener
 	distribution *cloudfront.Distribution
 	webAclArn    pulumi.StringPtrInput
 }
@@ -170,6 +181,11 @@ func (b *builder) export(e *Edge) {
 	e.AlbDnsName = b.alb.DnsName
 	e.AlbArnSuffix = b.alb.ArnSuffix
 	e.ForwardRuleArn = b.forward.Arn
+	e.ProductionListenerArn = b.production.Arn
+	e.TestListenerArn = pulumi.String("").ToStringOutput()
+	if b.test != nil {
+		e.TestListenerArn = b.test.Arn
+	}
 	e.HostedZoneId = b.zoneID
 	e.NameServers = b.nameServers
 	e.CloudFrontCertificateArn = b.cfCert

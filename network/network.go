@@ -27,6 +27,9 @@ type Args struct {
 	// security groups and network ACLs open exactly these.
 	AppPort int
 	DbPort  int
+	// TestPort is the load balancer's test listener of blue/green deployments, which the app tier alone may
+	// reach (the VPC's ACLs already admit it); 0 without one.
+	TestPort int
 }
 
 // Network is the VPC and what the other layers need of it. Lists are in the order of AvailabilityZones.
@@ -59,7 +62,7 @@ type Network struct {
 
 // builder carries what the per-concept files build, in the order New calls them.
 // ports are the other layers' ports the network opens.
-type ports struct{ app, db int }
+type ports struct{ app, db, test int }
 
 type builder struct {
 	ports      ports
@@ -94,6 +97,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.OriginPort != portHTTP && args.OriginPort != portHTTPS {
 		return nil, fmt.Errorf("network: invalid args: OriginPort %d must be 80 or 443", args.OriginPort)
 	}
+	if args.TestPort != 0 && (args.TestPort < 1024 || args.TestPort > 65535 || args.TestPort == args.OriginPort) {
+		return nil, fmt.Errorf("network: invalid args: TestPort %d must be 0 or a port from 1024 to 65535 other than the origin port", args.TestPort)
+	}
 	if args.AppPort < 1 || args.AppPort > 65535 || args.DbPort < 1 || args.DbPort > 65535 {
 		return nil, fmt.Errorf("network: invalid args: AppPort %d and DbPort %d must be ports (1-65535)", args.AppPort, args.DbPort)
 	}
@@ -102,7 +108,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("network: %w", err)
 	}
 	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort,
-		ports: ports{app: args.AppPort, db: args.DbPort}, component: component,
+		ports: ports{app: args.AppPort, db: args.DbPort, test: args.TestPort}, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
 	if err := layer.Build("network",

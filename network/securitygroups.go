@@ -121,6 +121,14 @@ func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 	for _, cidr := range spec.AdminCidrs {
 		r = append(r, sgRule{sgOpmng, true, portSSH, peerCidr, cidr, "SSH from an admin network in adminCidrs"})
 	}
+	if p.test != 0 {
+		// The test listener of blue/green deployments: reachable from inside the app tier only (a person in
+		// a task through ECS Exec, a deployment's test hook), never from CloudFront or a network outside.
+		r = append(r,
+			sgRule{sgWeb, true, p.test, peerGroup, sgApp, "Blue/green test traffic from the app tier only"},
+			sgRule{sgApp, false, p.test, peerGroup, sgWeb, "Blue/green test traffic to the load balancer's test listener"},
+		)
+	}
 	return r
 }
 

@@ -105,6 +105,14 @@ func (s Spec) ImageRef(repository string) string {
 	}
 }
 
+// AppArch is the architecture the app runs on in either mode: the instance type's, or the tasks'.
+func (s Spec) AppArch() string {
+	if s.Fargate() {
+		return s.TaskArch()
+	}
+	return s.Arch()
+}
+
 // TaskArch is the runtime platform of the tasks: appArchitecture, arm64 (Graviton) when empty, as the
 // ec2 mode's default instance type is.
 func (s Spec) TaskArch() string {

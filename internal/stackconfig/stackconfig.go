@@ -69,6 +69,15 @@ func (c *Config) LogRetentionDays() int { return c.Compute.LogRetentionDays }
 // the compute layer needs to know what it can pull.
 func (c *Config) NoInternet() bool { return c.Network.NatStrategy == netspec.NatNone }
 
+// BlueGreenTestPort is the load balancer's test listener port when CodeDeploy deploys the tasks blue/green
+// (the fargate mode with a pipeline), 0 otherwise: the edge layer listens on it, the network layer opens it.
+func (c *Config) BlueGreenTestPort() int {
+	if c.Delivery.Pipeline && c.Compute.Fargate() {
+		return c.Delivery.TestListenerPort
+	}
+	return 0
+}
+
 // OriginPort is the one port CloudFront uses to reach the load balancer (edge's decision, which the
 // network layer's groups and ACLs open).
 func (c *Config) OriginPort() int { return c.Edge.OriginPort() }
@@ -366,7 +375,7 @@ func (c *Config) validateComputeMode(ns string) []error {
 }
 
 // validateDelivery checks what the pipeline asks of the rest of the stack: a person approves production
-// releases, and (for now) the servers are what it deploys.
+// releases.
 func (c *Config) validateDelivery(ns string) []error {
 	p := c.Delivery
 	if !p.Pipeline {
@@ -376,11 +385,6 @@ func (c *Config) validateDelivery(ns string) []error {
 	if c.Data.Production && !p.Approval {
 		errs = append(errs, configerr.New(ns+deliveryspec.KeyPipelineApproval, "false",
 			"lets every commit reach a production stack without a person approving it (%s is true)", ns+dataspec.KeyProduction))
-	}
-	if c.Compute.Fargate() {
-		errs = append(errs, configerr.New(ns+deliveryspec.KeyPipeline, "true",
-			"is not built for %s %q yet (its CodeDeploy blue/green deployment is the next step); ship a container release with appImage and pulumi up (docs/operations.md)",
-			ns+computespec.KeyComputeMode, computespec.ModeFargate))
 	}
 	return errs
 }

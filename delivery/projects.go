@@ -26,7 +26,7 @@ const (
 // projectName is the CodeBuild project's name: tastylog-dev-build.
 func (b *builder) projectName(role string) string { return b.name + "-" + role }
 
-// buildTimeout is the rollout's limit in minutes: an instance refresh pauses at each checkpoint, and each
+// rolloutTimeout is the rollout's limit in minutes: an instance refresh pauses at each checkpoint, and each
 // new server takes its warm-up; CodeBuild allows at most 8 hours.
 func (b *builder) rolloutTimeout() int {
 	checkpoints, delay := b.args.Checkpoints()
@@ -72,6 +72,11 @@ func (b *builder) project(role, description string, serviceRole pulumi.StringInp
 }
 
 // buildProjects creates the roles and projects of the mode's build and (ec2) rollout.
+//
+// The servers are rolled by their own instance refresh, not by CodeDeploy's EC2 deployments: those need
+// CodeDeploy's agent on every server and an AppSpec with lifecycle scripts, a second way of installing the
+// app beside the user data that already installs whatever `latest` names. A refresh boots new servers
+// through that same user data, stops on the same alarms, and its checkpoints give canary and linear.
 func (b *builder) buildProjects() error {
 	if b.args.Service != nil {
 		return b.buildImageProject()

@@ -13,6 +13,7 @@ import (
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/delivery"
 	"github.com/tastylog/infra/edge"
+	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackconfig"
 	"github.com/tastylog/infra/network"
 	"github.com/tastylog/infra/observability"
@@ -55,6 +56,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{
 		Spec: cfg.Network, OriginPort: cfg.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort, TestPort: cfg.BlueGreenTestPort(),
+		AccountId: identity.AccountId,
 	},
 		pulumi.Providers(providers.app))
 	if err != nil {
@@ -149,6 +151,9 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		DistributionId:       front.DistributionId,
 		LogsBucketName:       db.LogsBucket.Name,
 		AppLogGroupName:      app.AppLogGroupName,
+	}
+	if cfg.Network.NatStrategy == netspec.NatInstance {
+		watchArgs.NatInstanceGroupName = net.NatInstanceGroupName
 	}
 	if cfg.Delivery.Pipeline {
 		watchArgs.PipelineName = delivery.PipelineName(cfg.NamePrefix())

@@ -384,7 +384,8 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 		res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(out))
 		assert.NoError(t, err, name)
 		assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
-		if !slices.Contains(emptyOutputs, name) && !(name == "stackKeyArn" && m.Find("aws:kms/key:Key", net+"-stack-key") == nil) {
+		if !slices.Contains(emptyOutputs, name) && !(name == "stackKeyArn" && m.Find("aws:kms/key:Key", net+"-stack-key") == nil) &&
+			!(name == "natInstanceGroupName" && m.Find(typeGroup, net+"-nat-asg") == nil) {
 			assert.NotEmpty(t, res.Value, "output %s", name)
 		}
 	}
@@ -394,7 +395,10 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 func TestEnvironmentsDiffer(t *testing.T) {
 	dev, _, err := runStack(t, "dev", nil)
 	require.NoError(t, err)
-	assert.Len(t, dev.ByType(typeNat), 1, "dev runs one NAT gateway")
+	assert.Empty(t, dev.ByType(typeNat), "dev runs no NAT gateway")
+	natASG := dev.One(t, typeGroup, "tastylog-dev-nat-asg")
+	assert.Equal(t, 1, natASG.Int("maxSize"), "dev's way out is one NAT instance")
+	assert.Equal(t, "t4g.nano", dev.One(t, typeLaunchTemplate, "tastylog-dev-nat-lt").Str("instanceType"))
 	assert.Len(t, dev.ByType(typeEndpoint), 1, "dev has only the free S3 gateway endpoint")
 
 	devDB := dev.One(t, typeInstance, "tastylog-dev-mysql-standalone")
@@ -428,7 +432,7 @@ func TestEnvironmentsDiffer(t *testing.T) {
 	assert.Equal(t, true, lt.Input("monitoring").(map[string]any)["enabled"], "prod's servers report every minute")
 
 	// dev runs the app as one small task on spare capacity, with a shell for debugging.
-	assert.Empty(t, dev.ByType(typeGroup), "dev runs no servers")
+	assert.Nil(t, dev.Find(typeGroup, "tastylog-dev-app-asg"), "dev runs no servers")
 	devTask := dev.One(t, typeTaskDef, "tastylog-dev-app")
 	assert.Equal(t, "256", devTask.Str("cpu"))
 	assert.Equal(t, "512", devTask.Str("memory"))
@@ -522,7 +526,7 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			"tastylog:waf": "true", "tastylog:stackKey": "true", "tastylog:auditLogRetentionDays": "365", "tastylog:forceDestroyBuckets": "false", "tastylog:dbSkipFinalSnapshot": "false"},
 			`tastylog:appFargateSpot: "true" runs a production stack's tasks on spare capacity`},
 		{"TasksWithoutNatOrImageEndpoints", map[string]string{"tastylog:natStrategy": "none", "tastylog:vpcEndpoints": `["ssm","logs"]`},
-			`tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ecr.api", "ecr.dkr", "ssmmessages" to tastylog:vpcEndpoints`},
+			`tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "instance", "single" or "perAz", or add "ecr.api", "ecr.dkr", "ssmmessages" to tastylog:vpcEndpoints`},
 		{"MinAboveMax", map[string]string{"tastylog:appMinSize": "3"},
 			`tastylog:appMinSize: "3" is above tastylog:appMaxSize (2)`},
 		{"DesiredAboveMax", map[string]string{"tastylog:appDesiredCapacity": "5"},
@@ -844,7 +848,7 @@ func TestConfigReadWithoutTheKeyList(t *testing.T) {
 		_, err := program(ctx, nil)
 		return err
 	}))
-	assert.Len(t, m.ByType(typeNat), 1, "dev's natStrategy single was read")
+	assert.NotNil(t, m.Find(typeGroup, "tastylog-dev-nat-asg"), "dev's natStrategy instance was read")
 }
 
 // Request-count scaling is the compute layer's policy on its own group, added once the edge exists: its
@@ -915,8 +919,8 @@ func checkServers(t *testing.T, m *testkit.Mocks, net, path string) map[string]a
 // alarm dimensions of what runs the app.
 func checkTasks(t *testing.T, m *testkit.Mocks, net, path string) map[string]any {
 	t.Helper()
-	assert.Empty(t, m.ByType(typeGroup), "no servers in the fargate mode")
-	assert.Empty(t, m.ByType(typeLaunchTemplate))
+	assert.Nil(t, m.Find(typeGroup, net+"-app-asg"), "no servers in the fargate mode")
+	assert.Nil(t, m.Find(typeLaunchTemplate, net+"-app-lt"))
 	tg := m.One(t, typeTargetGroup, net+"-ip-tg")
 	assert.Equal(t, "ip", tg.Str("targetType"), "awsvpc tasks register by IP")
 	svc := m.One(t, typeService, net+"-app")

@@ -20,30 +20,6 @@ type policyScope struct {
 	LogGroups         []string
 }
 
-// sessionManagerActions are what the SSM agent needs for Session Manager and Run Command: the
-// AmazonSSMManagedInstanceCore policy without its ssm:GetParameter(s) on every parameter in the account.
-// These actions support no resource-level permissions, hence "*".
-var sessionManagerActions = []string{
-	"ssm:UpdateInstanceInformation",
-	"ssm:ListAssociations",
-	"ssm:ListInstanceAssociations",
-	"ssm:DescribeAssociation",
-	"ssm:UpdateAssociationStatus",
-	"ssm:UpdateInstanceAssociationStatus",
-	"ssm:GetDocument",
-	"ssm:DescribeDocument",
-	"ssmmessages:CreateControlChannel",
-	"ssmmessages:CreateDataChannel",
-	"ssmmessages:OpenControlChannel",
-	"ssmmessages:OpenDataChannel",
-	"ec2messages:AcknowledgeMessage",
-	"ec2messages:DeleteMessage",
-	"ec2messages:FailMessage",
-	"ec2messages:GetEndpoint",
-	"ec2messages:GetMessages",
-	"ec2messages:SendReply",
-}
-
 // instancePolicy is everything an app server may do: Session Manager; read and decrypt its own stack's
 // settings; read the deploy bucket; write its own log groups; publish agent metrics.
 func instancePolicy(s policyScope) iampolicy.Document {
@@ -55,7 +31,7 @@ func instancePolicy(s policyScope) iampolicy.Document {
 		logGroups = append(logGroups, fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", s.Region, s.AccountId, g))
 	}
 	return iampolicy.New(
-		iampolicy.Allow("SessionManager", sessionManagerActions, []string{"*"}),
+		iampolicy.Allow("SessionManager", iampolicy.SessionManagerActions, []string{"*"}),
 		iampolicy.Allow("ReadAppSettings", []string{"ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"},
 			[]string{paramArn, paramArn + "/*"}),
 		// SecureStrings are encrypted with the account's aws/ssm key; decrypt only through SSM and only

@@ -13,6 +13,9 @@ import (
 // gateways and keeps the first one.
 func (b *builder) buildNat() error {
 	b.natGateways = map[string]*ec2.NatGateway{}
+	if b.spec.NatStrategy == netspec.NatInstance {
+		return b.buildNatInstance()
+	}
 	afterIgw := b.with(pulumi.DependsOn([]pulumi.Resource{b.igw}))
 	for _, az := range b.spec.NatAZs() {
 		eipName := azName(b.name+"-nat-eip", az)

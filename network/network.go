@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -27,6 +28,8 @@ type Args struct {
 	// security groups and network ACLs open exactly these.
 	AppPort int
 	DbPort  int
+	// AccountId scopes the NAT instance's permissions (natStrategy instance).
+	AccountId string
 	// TestPort is the load balancer's test listener of blue/green deployments, which the app tier alone may
 	// reach (the VPC's ACLs already admit it); 0 without one.
 	TestPort int
@@ -56,6 +59,8 @@ type Network struct {
 
 	// S3PrefixListId is the S3 gateway endpoint's prefix list, for egress rules to S3.
 	S3PrefixListId pulumi.StringOutput
+	// NatInstanceGroupName is the NAT instance's Auto Scaling group (natStrategy instance), "" otherwise.
+	NatInstanceGroupName pulumi.StringOutput
 	// NatPublicIps are the addresses app-server traffic leaves from (empty with natStrategy none).
 	NatPublicIps pulumi.StringArrayOutput
 }
@@ -76,8 +81,11 @@ type builder struct {
 	vpc            *ec2.Vpc
 	igw            *ec2.InternetGateway
 	subnets        map[netspec.Tier][]*ec2.Subnet
+	account        string
 	natGateways    map[string]*ec2.NatGateway
 	natEips        []*ec2.Eip
+	natInterface   *ec2.NetworkInterface // natStrategy instance: the routes' target
+	natGroup       *autoscaling.Group
 	publicRT       *ec2.RouteTable
 	privateRTs     []*ec2.RouteTable
 	dbRT           *ec2.RouteTable
@@ -103,20 +111,23 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.AppPort < 1 || args.AppPort > 65535 || args.DbPort < 1 || args.DbPort > 65535 {
 		return nil, fmt.Errorf("network: invalid args: AppPort %d and DbPort %d must be ports (1-65535)", args.AppPort, args.DbPort)
 	}
+	if args.NatStrategy == netspec.NatInstance && args.AccountId == "" {
+		return nil, fmt.Errorf("network: invalid args: AccountId is required with natStrategy instance")
+	}
 	component := &Network{}
 	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort,
+	b := &builder{ctx: ctx, name: name, spec: args.Spec, originPort: args.OriginPort, account: args.AccountId,
 		ports: ports{app: args.AppPort, db: args.DbPort, test: args.TestPort}, component: component,
 		opts: []pulumi.ResourceOption{pulumi.Parent(component)}}
 
 	if err := layer.Build("network",
 		layer.Step{What: "vpc", Run: b.buildVpc},
 		layer.Step{What: "subnets", Run: b.buildSubnets},
+		layer.Step{What: "security groups", Run: b.buildSecurityGroups},
 		layer.Step{What: "nat", Run: b.buildNat},
 		layer.Step{What: "route tables", Run: b.buildRouteTables},
-		layer.Step{What: "security groups", Run: b.buildSecurityGroups},
 		layer.Step{What: "endpoints", Run: b.buildEndpoints},
 		layer.Step{What: "security group rules", Run: b.buildSecurityGroupRules},
 		layer.Step{What: "network acls", Run: b.buildNetworkAcls},
@@ -141,6 +152,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"dbRouteTableId":       component.DbRouteTableId,
 		"s3PrefixListId":       component.S3PrefixListId,
 		"natPublicIps":         component.NatPublicIps,
+		"natInstanceGroupName": component.NatInstanceGroupName,
 	}); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
@@ -173,6 +185,10 @@ func (b *builder) export(n *Network) {
 		ips = append(ips, eip.PublicIp)
 	}
 	n.NatPublicIps = ips.ToStringArrayOutput()
+	n.NatInstanceGroupName = pulumi.String("").ToStringOutput()
+	if b.natGroup != nil {
+		n.NatInstanceGroupName = b.natGroup.Name
+	}
 }
 
 func subnetIDs(subnets []*ec2.Subnet) pulumi.StringArrayOutput {
@@ -219,5 +235,6 @@ func (n *Network) Exports() pulumi.Map {
 		"privateRouteTableIds": n.PrivateRouteTableIds,
 		"dbRouteTableId":       n.DbRouteTableId,
 		"natPublicIps":         n.NatPublicIps,
+		"natInstanceGroupName": n.NatInstanceGroupName,
 	}
 }

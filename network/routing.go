@@ -36,7 +36,13 @@ func (b *builder) buildRouteTables() error {
 		}
 		b.privateRTs = append(b.privateRTs, rt)
 		if natAZ, ok := b.spec.NatAZFor(az); ok {
-			if err := b.defaultRoute(name, rt, &ec2.RouteArgs{NatGatewayId: b.natGateways[natAZ].ID()}); err != nil {
+			route := &ec2.RouteArgs{}
+			if b.natInterface != nil {
+				route.NetworkInterfaceId = b.natInterface.ID()
+			} else {
+				route.NatGatewayId = b.natGateways[natAZ].ID()
+			}
+			if err := b.defaultRoute(name, rt, route); err != nil {
 				return err
 			}
 		}

@@ -19,6 +19,7 @@ const (
 	sgDb       = "db"
 	sgOpmng    = "opmng"
 	sgEndpoint = "vpce"
+	sgNat      = "nat"
 )
 
 // Ports of the application contract.
@@ -81,6 +82,7 @@ var groupDescriptions = map[string]string{
 	sgDb:       "Database: MySQL from the app servers only",
 	sgOpmng:    "Operations access: no ingress unless adminCidrs opens SSH; Session Manager needs none",
 	sgEndpoint: "Interface VPC endpoints: HTTPS from the app servers",
+	sgNat:      "NAT instance: HTTPS from the private subnets, out to the internet",
 }
 
 // groups lists the groups the spec needs, in creation order.
@@ -88,6 +90,9 @@ func groups(spec netspec.Spec) []string {
 	g := []string{sgWeb, sgApp, sgDb, sgOpmng}
 	if len(spec.VpcEndpoints) > 0 {
 		g = append(g, sgEndpoint)
+	}
+	if spec.NatStrategy == netspec.NatInstance {
+		g = append(g, sgNat)
 	}
 	return g
 }
@@ -120,6 +125,13 @@ func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 	}
 	for _, cidr := range spec.AdminCidrs {
 		r = append(r, sgRule{sgOpmng, true, portSSH, peerCidr, cidr, "SSH from an admin network in adminCidrs"})
+	}
+	if spec.NatStrategy == netspec.NatInstance {
+		// What the app tier sends out (HTTPS only, like every group's egress) and the instance's own calls.
+		for _, cidr := range spec.Subnets.Private {
+			r = append(r, sgRule{sgNat, true, portHTTPS, peerCidr, cidr, "HTTPS from a private subnet, to forward"})
+		}
+		r = append(r, sgRule{sgNat, false, portHTTPS, peerCidr, anywhere, "HTTPS to the internet: forwarded traffic, AWS APIs, packages"})
 	}
 	if p.test != 0 {
 		// The test listener of blue/green deployments: reachable from inside the app tier only (a person in

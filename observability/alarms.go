@@ -76,7 +76,25 @@ func (b *builder) alarms() []alarm {
 		{Key: "cloudfront-5xx-rate", Description: "Viewers get 5xx from CloudFront", Namespace: "AWS/CloudFront", Metric: "5xxErrorRate",
 			Dimensions: cdn, Statistic: "Average", Period: 300, Evaluations: 2, Comparison: "GreaterThanThreshold",
 			Threshold: float64(t.CloudFront5xxRatePercent), Missing: notBreaching, Global: true},
-	}, b.appAlarms()...)
+	}, append(b.appAlarms(), b.natAlarms()...)...)
+}
+
+// natAlarms watch the NAT instance: the app tier's only way out. Its group replaces a failed instance by
+// itself; the alarms say it happened, and that it has not recovered.
+func (b *builder) natAlarms() []alarm {
+	if b.args.NatInstanceGroupName == nil {
+		return nil
+	}
+	group := pulumi.StringMap{"AutoScalingGroupName": b.args.NatInstanceGroupName}
+	return []alarm{
+		{Key: "nat-instance-unhealthy", Description: "The NAT instance fails its EC2 status checks: the app tier cannot reach the internet until it is replaced",
+			// By group, EC2 metrics come every 5 minutes without detailed monitoring.
+			Namespace: "AWS/EC2", Metric: "StatusCheckFailed", Dimensions: group, Statistic: "Maximum", Period: 300, Evaluations: 1,
+			Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: missing},
+		{Key: "nat-instance-missing", Description: "No NAT instance is in service: the app tier cannot reach the internet",
+			Namespace: "AWS/AutoScaling", Metric: "GroupInServiceInstances", Dimensions: group, Statistic: "Minimum", Period: 60, Evaluations: 5,
+			Comparison: "LessThanThreshold", Threshold: 1, Missing: breaching},
+	}
 }
 
 // appAlarms are the alarms on what runs the app: the servers' CPU, or the tasks' CPU, memory and count.

@@ -56,6 +56,8 @@ type Args struct {
 	AutoScalingGroupName pulumi.StringInput
 	ClusterName          pulumi.StringInput
 	ServiceName          pulumi.StringInput
+	// NatInstanceGroupName is the NAT instance's group to watch (natStrategy instance); nil without one.
+	NatInstanceGroupName pulumi.StringInput
 	// PipelineName is the delivery pipeline to announce approvals and failures of; "" without one.
 	PipelineName string
 }

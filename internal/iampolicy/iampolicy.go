@@ -78,3 +78,27 @@ func DenyInsecureTransport(bucket string) Statement {
 	return Deny("DenyInsecureTransport", []string{"s3:*"}, []string{arn, arn + "/*"}).
 		To("AWS", "*").When("Bool", "aws:SecureTransport", "false")
 }
+
+// SessionManagerActions are what the SSM agent needs for Session Manager and Run Command: the
+// AmazonSSMManagedInstanceCore policy without its ssm:GetParameter(s) on every parameter in the account.
+// These actions support no resource-level permissions, hence "*".
+var SessionManagerActions = []string{
+	"ssm:UpdateInstanceInformation",
+	"ssm:ListAssociations",
+	"ssm:ListInstanceAssociations",
+	"ssm:DescribeAssociation",
+	"ssm:UpdateAssociationStatus",
+	"ssm:UpdateInstanceAssociationStatus",
+	"ssm:GetDocument",
+	"ssm:DescribeDocument",
+	"ssmmessages:CreateControlChannel",
+	"ssmmessages:CreateDataChannel",
+	"ssmmessages:OpenControlChannel",
+	"ssmmessages:OpenDataChannel",
+	"ec2messages:AcknowledgeMessage",
+	"ec2messages:DeleteMessage",
+	"ec2messages:FailMessage",
+	"ec2messages:GetEndpoint",
+	"ec2messages:GetMessages",
+	"ec2messages:SendReply",
+}

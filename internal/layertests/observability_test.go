@@ -378,3 +378,23 @@ func TestProductionProtectsTheTrailAndKeys(t *testing.T) {
 	m, _ = obsRun(t, obsArgs(obsspec.Default()))
 	assert.False(t, m.One(t, typeTrail, "tastylog-dev-trail").Protect, "a disposable stack's trail is not")
 }
+
+// With a NAT instance, two alarms say when the app tier's only way out fails and when it has not come back.
+func TestNatInstanceAlarms(t *testing.T) {
+	a := obsArgs(obsspec.Default())
+	a.NatInstanceGroupName = pulumi.String("tastylog-dev-nat-asg-abc1234")
+	m, _ := obsRun(t, a)
+	group := map[string]any{"AutoScalingGroupName": "tastylog-dev-nat-asg-abc1234"}
+	unhealthy := m.One(t, typeAlarm, "tastylog-dev-nat-instance-unhealthy")
+	assert.Equal(t, "StatusCheckFailed", unhealthy.Str("metricName"))
+	assert.Equal(t, group, unhealthy.Input("dimensions"))
+	gone := m.One(t, typeAlarm, "tastylog-dev-nat-instance-missing")
+	assert.Equal(t, "AWS/AutoScaling", gone.Str("namespace"))
+	assert.Equal(t, "GroupInServiceInstances", gone.Str("metricName"))
+	assert.Equal(t, "LessThanThreshold", gone.Str("comparisonOperator"))
+	assert.Equal(t, "breaching", gone.Str("treatMissingData"), "no data from the group is no instance")
+	assert.Equal(t, group, gone.Input("dimensions"))
+
+	m, _ = obsRun(t, obsArgs(obsspec.Default()))
+	assert.Nil(t, m.Find(typeAlarm, "tastylog-dev-nat-instance-missing"), "no NAT instance, no alarms on it")
+}

@@ -177,7 +177,7 @@ func (s Spec) CheckWithoutNat(keyPrefix string, need []string, who string) error
 		return nil
 	}
 	return configerr.New(keyPrefix+KeyNatStrategy, string(s.NatStrategy),
-		"leaves %s without a way to reach AWS; set %s to \"single\" or \"perAz\", or add %s to %s",
+		"leaves %s without a way to reach AWS; set %s to \"instance\", \"single\" or \"perAz\", or add %s to %s",
 		who, keyPrefix+KeyNatStrategy, quoted(missing), keyPrefix+KeyVpcEndpoints)
 }
 

@@ -153,7 +153,7 @@ func TestCheckWithoutNat(t *testing.T) {
 	}
 	s.NatStrategy = NatNone
 	err := s.CheckWithoutNat("tastylog:", need, "the tasks")
-	want := `tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "single" or "perAz", or add "ssm", "logs", "ecr.api" to tastylog:vpcEndpoints`
+	want := `tastylog:natStrategy: "none" leaves the tasks without a way to reach AWS; set tastylog:natStrategy to "instance", "single" or "perAz", or add "ssm", "logs", "ecr.api" to tastylog:vpcEndpoints`
 	if err == nil || err.Error() != want {
 		t.Errorf("CheckWithoutNat() = %v\nwant %s", err, want)
 	}
@@ -175,6 +175,7 @@ func TestNatPlacement(t *testing.T) {
 	}{
 		{NatNone, nil, map[string]string{}},
 		{NatSingle, []string{"ap-northeast-1a"}, map[string]string{"ap-northeast-1a": "ap-northeast-1a", "ap-northeast-1c": "ap-northeast-1a"}},
+		{NatInstance, []string{"ap-northeast-1a"}, map[string]string{"ap-northeast-1a": "ap-northeast-1a", "ap-northeast-1c": "ap-northeast-1a"}},
 		{NatPerAz, []string{"ap-northeast-1a", "ap-northeast-1c"}, map[string]string{"ap-northeast-1a": "ap-northeast-1a", "ap-northeast-1c": "ap-northeast-1c"}},
 	}
 	for _, tc := range cases {

@@ -335,6 +335,10 @@ func (c *Config) validate(ns string) error {
 		errs = append(errs, configerr.New(ns+edgespec.KeyWaf, "false",
 			"leaves a production stack's distribution without a web ACL (%s is true); set %s to true, or %s to your organisation's", ns+dataspec.KeyProduction, ns+edgespec.KeyWaf, ns+edgespec.KeyWafWebAclArn))
 	}
+	if c.Data.Production && c.Network.NatStrategy == netspec.NatInstance {
+		errs = append(errs, configerr.New(ns+netspec.KeyNatStrategy, string(netspec.NatInstance),
+			"puts a production stack's outbound traffic through one instance in one AZ (%s is true); replacing it takes minutes: use \"perAz\"", ns+dataspec.KeyProduction))
+	}
 	if c.Data.Production && c.Compute.MinSize < 2 {
 		errs = append(errs, configerr.New(ns+computespec.KeyAppMinSize, fmt.Sprint(c.Compute.MinSize),
 			"keeps fewer than 2 app servers in a production stack (%s is true); losing one server or AZ would take the site down", ns+dataspec.KeyProduction))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
+	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackconfig"
 )
 
@@ -70,6 +71,9 @@ func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers,
 	if err := checkRepository(ctx, cfg, report, providers.app); err != nil {
 		return nil, nil, err
 	}
+	if err := checkPeers(ctx, cfg, report, providers.app); err != nil {
+		return nil, nil, err
+	}
 	if err := report.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -107,5 +111,21 @@ func checkRepository(ctx *pulumi.Context, cfg *stackconfig.Config, report *confi
 		return fmt.Errorf("looking up the AWS account: %w", err)
 	}
 	report.Add(cfg.Compute.CheckRepositoryAccount(ns, identity.AccountId))
+	return nil
+}
+
+// checkPeers asks which account the stack deploys to when a peer in another account wants DNS across the
+// peering: AWS sets that option on active peerings only, and another account's peering waits for its
+// owner to accept.
+func checkPeers(ctx *pulumi.Context, cfg *stackconfig.Config, report *configerr.Report, provider *aws.Provider) error {
+	ns := cfg.Project + ":"
+	if report.Has(ns+netspec.KeyVpcPeers) || !slices.ContainsFunc(cfg.Network.Peers, func(p netspec.Peer) bool { return p.Dns && p.AccountId != "" }) {
+		return nil
+	}
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
+	if err != nil {
+		return fmt.Errorf("looking up the AWS account: %w", err)
+	}
+	report.Add(cfg.Network.CheckPeerAccounts(ns, identity.AccountId))
 	return nil
 }

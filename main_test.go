@@ -385,7 +385,8 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 		assert.NoError(t, err, name)
 		assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
 		if !slices.Contains(emptyOutputs, name) && !(name == "stackKeyArn" && m.Find("aws:kms/key:Key", net+"-stack-key") == nil) &&
-			!(name == "natInstanceGroupName" && m.Find(typeGroup, net+"-nat-asg") == nil) {
+			!(name == "natInstanceGroupName" && m.Find(typeGroup, net+"-nat-asg") == nil) &&
+			!(name == "peeringConnectionIds" && len(m.ByType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) == 0) {
 			assert.NotEmpty(t, res.Value, "output %s", name)
 		}
 	}
@@ -744,7 +745,8 @@ func TestTeardownSettingsLiftEveryGuard(t *testing.T) {
 func TestEveryNameFitsAWSRules(t *testing.T) {
 	max := stackconfig.MaxNamePrefix()
 	// Both compute modes: the tasks' names (ECS Exec's log group among them) are not the servers'.
-	tasks := merged(otherComputeMode(t, "prod"), map[string]string{"tastylog:appExec": "true"})
+	// The tasks run behind a NAT instance, which a production stack refuses.
+	tasks := merged(otherComputeMode(t, "prod"), map[string]string{"tastylog:appExec": "true", "tastylog:production": "false", "tastylog:natStrategy": "instance"})
 	for _, split := range []struct {
 		project, env string
 		mode         map[string]string
@@ -816,6 +818,8 @@ var everyOption = map[string]string{
 	"tastylog:adminCidrs":     `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 	"tastylog:trailObjectLockDays": "365",
 	"tastylog:pipeline":            "true", "tastylog:pipelineRepository": "example/tastylog-app",
+	"tastylog:vpcPeers": `[{"name":"shared","vpcId":"vpc-0a1b2c3d","cidrs":["10.30.0.0/16"],"tiers":["private","db"],"ports":[443],"dns":true},` +
+		`{"name":"data","vpcId":"vpc-0e0e0e0e","accountId":"210987654321","cidrs":["10.40.0.0/20"],"tiers":["private"],"ports":[3306],"dns":true,"accepted":true}]`,
 }
 
 // BenchmarkProgram measures one evaluation of the program under the test kit's mocks: prod with every

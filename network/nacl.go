@@ -15,6 +15,7 @@ type aclRule struct {
 	Protocol string // "tcp" or "-1" (all)
 	From, To int
 	Cidr     string
+	Deny     bool
 }
 
 const (
@@ -61,15 +62,26 @@ func aclRules(spec netspec.Spec, dbPort, originPort int, tier netspec.Tier) (ing
 		}
 		ingress, egress = numbered(100, ingress...), numbered(100, egress...)
 	}
-	return ingress, egress
+	peerIn, peerOut := peerAclRules(spec, tier)
+	return append(peerIn, ingress...), append(peerOut, egress...)
 }
 
 // numbered gives rules the numbers start, start+10, ... in order.
-func numbered(start int, rules ...aclRule) []aclRule {
+func numbered(start int, rules ...aclRule) []aclRule { return numberedBy(start, 10, rules...) }
+
+// numberedBy gives rules the numbers start, start+step, ... in order.
+func numberedBy(start, step int, rules ...aclRule) []aclRule {
 	for i := range rules {
-		rules[i].RuleNo = start + 10*i
+		rules[i].RuleNo = start + step*i
 	}
 	return rules
+}
+
+func (r aclRule) action() string {
+	if r.Deny {
+		return "deny"
+	}
+	return "allow"
 }
 
 // buildNetworkAcls creates one ACL per tier, associated with that tier's subnets.
@@ -79,14 +91,14 @@ func (b *builder) buildNetworkAcls() error {
 		in := ec2.NetworkAclIngressArray{}
 		for _, r := range ingress {
 			in = append(in, ec2.NetworkAclIngressArgs{
-				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String("allow"), Protocol: pulumi.String(r.Protocol),
+				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String(r.action()), Protocol: pulumi.String(r.Protocol),
 				FromPort: pulumi.Int(r.From), ToPort: pulumi.Int(r.To), CidrBlock: pulumi.String(r.Cidr),
 			})
 		}
 		out := ec2.NetworkAclEgressArray{}
 		for _, r := range egress {
 			out = append(out, ec2.NetworkAclEgressArgs{
-				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String("allow"), Protocol: pulumi.String(r.Protocol),
+				RuleNo: pulumi.Int(r.RuleNo), Action: pulumi.String(r.action()), Protocol: pulumi.String(r.Protocol),
 				FromPort: pulumi.Int(r.From), ToPort: pulumi.Int(r.To), CidrBlock: pulumi.String(r.Cidr),
 			})
 		}

@@ -63,6 +63,9 @@ type Network struct {
 	NatInstanceGroupName pulumi.StringOutput
 	// NatPublicIps are the addresses app-server traffic leaves from (empty with natStrategy none).
 	NatPublicIps pulumi.StringArrayOutput
+	// PeeringConnectionIds maps each peer's name to its peering connection (pcx-...), which the other side
+	// accepts when the program cannot.
+	PeeringConnectionIds pulumi.StringMapOutput
 }
 
 // builder carries what the per-concept files build, in the order New calls them.
@@ -86,6 +89,7 @@ type builder struct {
 	natEips        []*ec2.Eip
 	natInterface   *ec2.NetworkInterface // natStrategy instance: the routes' target
 	natGroup       *autoscaling.Group
+	peerings       map[string]*ec2.VpcPeeringConnection
 	publicRT       *ec2.RouteTable
 	privateRTs     []*ec2.RouteTable
 	dbRT           *ec2.RouteTable
@@ -114,6 +118,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args.NatStrategy == netspec.NatInstance && args.AccountId == "" {
 		return nil, fmt.Errorf("network: invalid args: AccountId is required with natStrategy instance")
 	}
+	if err := checkAclQuota(args.Spec); err != nil {
+		return nil, fmt.Errorf("network: invalid args: %w", err)
+	}
 	component := &Network{}
 	if err := ctx.RegisterComponentResource(Type, name, component, opts...); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
@@ -128,6 +135,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		layer.Step{What: "security groups", Run: b.buildSecurityGroups},
 		layer.Step{What: "nat", Run: b.buildNat},
 		layer.Step{What: "route tables", Run: b.buildRouteTables},
+		layer.Step{What: "peering", Run: b.buildPeering},
 		layer.Step{What: "endpoints", Run: b.buildEndpoints},
 		layer.Step{What: "security group rules", Run: b.buildSecurityGroupRules},
 		layer.Step{What: "network acls", Run: b.buildNetworkAcls},
@@ -153,6 +161,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		"s3PrefixListId":       component.S3PrefixListId,
 		"natPublicIps":         component.NatPublicIps,
 		"natInstanceGroupName": component.NatInstanceGroupName,
+		"peeringConnectionIds": component.PeeringConnectionIds,
 	}); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
@@ -185,6 +194,11 @@ func (b *builder) export(n *Network) {
 		ips = append(ips, eip.PublicIp)
 	}
 	n.NatPublicIps = ips.ToStringArrayOutput()
+	peerings := pulumi.StringMap{}
+	for name, pcx := range b.peerings {
+		peerings[name] = pcx.ID().ToStringOutput()
+	}
+	n.PeeringConnectionIds = peerings.ToStringMapOutput()
 	n.NatInstanceGroupName = pulumi.String("").ToStringOutput()
 	if b.natGroup != nil {
 		n.NatInstanceGroupName = b.natGroup.Name
@@ -236,5 +250,6 @@ func (n *Network) Exports() pulumi.Map {
 		"dbRouteTableId":       n.DbRouteTableId,
 		"natPublicIps":         n.NatPublicIps,
 		"natInstanceGroupName": n.NatInstanceGroupName,
+		"peeringConnectionIds": n.PeeringConnectionIds,
 	}
 }

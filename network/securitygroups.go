@@ -133,6 +133,7 @@ func rules(spec netspec.Spec, originPort int, p ports) []sgRule {
 		}
 		r = append(r, sgRule{sgNat, false, portHTTPS, peerCidr, anywhere, "HTTPS to the internet: forwarded traffic, AWS APIs, packages"})
 	}
+	r = append(r, peerRules(spec)...)
 	if p.test != 0 {
 		// The test listener of blue/green deployments: reachable from inside the app tier only (a person in
 		// a task through ECS Exec, a deployment's test hook), never from CloudFront or a network outside.

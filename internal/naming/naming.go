@@ -142,6 +142,8 @@ var Unnamed = []string{
 	"aws:ec2/natGateway:NatGateway", "aws:ec2/networkAcl:NetworkAcl", "aws:ec2/route:Route",
 	"aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",
 	"aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc", "aws:ec2/vpcEndpoint:VpcEndpoint",
+	"aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
+	"aws:ec2/networkInterface:NetworkInterface",
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/key:Key",
 	"aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
 	"aws:route53/record:Record", "aws:route53/zone:Zone",

@@ -79,6 +79,8 @@ type Spec struct {
 	VpcEndpoints []string
 	// AdminCidrs may open SSH (22) on the opmng group; empty means no ingress at all (Session Manager only).
 	AdminCidrs []string
+	// Peers are the VPCs this one is peered with.
+	Peers []Peer
 }
 
 // Default returns the course's network (seed names and CIDRs) with the db tier this project adds, NAT per AZ
@@ -96,6 +98,7 @@ func Default() Spec {
 		NatStrategy:  NatPerAz,
 		VpcEndpoints: []string{},
 		AdminCidrs:   []string{},
+		Peers:        []Peer{},
 	}
 }
 

@@ -36,6 +36,7 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.subnets(s.Subnets, len(s.AvailabilityZones), vpc, vpcOK)
 	v.nat(s.NatStrategy, s.VpcEndpoints)
 	v.adminCidrs(s.AdminCidrs, vpc, vpcOK)
+	v.peers(s.Peers, s.Region, vpc, vpcOK)
 	return errors.Join(v.errs...)
 }
 

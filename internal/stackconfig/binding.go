@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -129,6 +130,43 @@ func object(key string, p any, fields ...string) binding {
 			if err := json.NewDecoder(bytes.NewReader([]byte(raw))).Decode(p); err != nil {
 				return configerr.New(key, raw, "does not fit the expected shape: %v", err)
 			}
+			return nil
+		},
+	}
+}
+
+// objectList decodes a JSON list of objects into *p, each checked for unknown fields as object does.
+func objectList[T any](key string, p *[]T, fields ...string) binding {
+	return binding{key: key, isObject: true, fields: fields,
+		get: func() any { return p },
+		set: func(raw string) error {
+			var items []map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(raw), &items); err != nil {
+				return configerr.New(key, raw, "is not a list of objects")
+			}
+			var errs []error
+			for i, m := range items {
+				for _, name := range slices.Sorted(maps.Keys(m)) {
+					if slices.Contains(fields, name) {
+						continue
+					}
+					allowed := slices.Sorted(slices.Values(fields))
+					hint := ""
+					if guess := closest(name, allowed); guess != "" {
+						hint = fmt.Sprintf("; did you mean %q?", guess)
+					}
+					errs = append(errs, configerr.New(fmt.Sprintf("%s[%d].%s", key, i, name), string(m[name]),
+						"is under an unknown key %q; allowed keys: %s%s", name, strings.Join(allowed, ", "), hint))
+				}
+			}
+			if len(errs) > 0 {
+				return errors.Join(errs...)
+			}
+			var v []T
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
+				return configerr.New(key, raw, "does not fit the expected shape: %v", err)
+			}
+			*p = v
 			return nil
 		},
 	}

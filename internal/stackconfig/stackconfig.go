@@ -106,6 +106,7 @@ func bindings(c *Config) []binding {
 		str(netspec.KeyNatStrategy, &n.NatStrategy),
 		list(netspec.KeyVpcEndpoints, &n.VpcEndpoints),
 		list(netspec.KeyAdminCidrs, &n.AdminCidrs),
+		objectList(netspec.KeyVpcPeers, &n.Peers, netspec.PeerFields...),
 
 		boolean(dataspec.KeyProduction, &d.Production),
 		str(dataspec.KeyDbEngineVersion, &db.EngineVersion),

@@ -72,6 +72,7 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:natStrategy":       "none",
 		"tastylog:vpcEndpoints":      `["ssm","ssmmessages","ec2messages","logs","monitoring","ec2"]`,
 		"tastylog:adminCidrs":        `["10.20.0.0/16"]`,
+		"tastylog:vpcPeers":          `[{"name":"shared","vpcId":"vpc-0123456789abcdef0","cidrs":["10.30.0.0/16"],"tiers":["private"],"ports":[443],"dns":true}]`,
 
 		"tastylog:production":            "false",
 		"tastylog:dbEngineVersion":       "8.4",
@@ -168,6 +169,8 @@ func TestLoadReadsEveryKey(t *testing.T) {
 			NatStrategy:  netspec.NatNone,
 			VpcEndpoints: []string{"ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "ec2"},
 			AdminCidrs:   []string{"10.20.0.0/16"},
+			Peers: []netspec.Peer{{Name: "shared", VpcId: "vpc-0123456789abcdef0", Cidrs: []string{"10.30.0.0/16"},
+				Tiers: []netspec.Tier{netspec.TierPrivate}, Ports: []int{443}, Dns: true}},
 		},
 		Data: dataspec.Spec{
 			Production:          false,
@@ -227,6 +230,12 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"UnknownSubnetTier", map[string]string{"tastylog:subnets": `{"public":["192.168.1.0/24","192.168.2.0/24"],"privte":["192.168.3.0/24"]}`},
 			`tastylog:subnets.privte: "[\"192.168.3.0/24\"]" is under an unknown key "privte"; allowed keys: db, private, public`},
+		{"UnknownPeerField", map[string]string{"tastylog:vpcPeers": `[{"name":"a","vpcId":"vpc-01234567","cidrs":["10.30.0.0/16"],"tiers":["private"],"ports":[443],"port":[22]}]`},
+			`tastylog:vpcPeers[0].port: "[22]" is under an unknown key "port"; allowed keys: accepted, accountId, cidrs, dns, name, ports, region, tiers, vpcId; did you mean "ports"?`},
+		{"PeersNotAList", map[string]string{"tastylog:vpcPeers": `{"name":"a"}`},
+			`tastylog:vpcPeers: "{\"name\":\"a\"}" is not a list of objects`},
+		{"PeerRulesApply", map[string]string{"tastylog:vpcPeers": `[{"name":"a","vpcId":"vpc-01234567","cidrs":["192.168.0.0/16"],"tiers":["private"],"ports":[443]}]`},
+			`tastylog:vpcPeers[0].cidrs[0]: "192.168.0.0/16" overlaps this VPC's 192.168.0.0/20 (tastylog:vpcCidr)`},
 		{"SubnetsNotAnObject", map[string]string{"tastylog:subnets": `["192.168.1.0/24"]`},
 			`tastylog:subnets: "[\"192.168.1.0/24\"]" is not an object`},
 		{"SubnetTierNotAList", map[string]string{"tastylog:subnets": `{"public":"192.168.1.0/24"}`},
@@ -422,7 +431,7 @@ func TestKeyOrderFollowsPulumiYaml(t *testing.T) {
 	}
 	var order []string
 	for _, k := range KeyOrder("tastylog") {
-		if k != KeyProject && k != "tastylog:subnets" { // the object key is documented in a comment
+		if k != KeyProject && k != "tastylog:subnets" && k != "tastylog:vpcPeers" { // object keys are documented in comments
 			order = append(order, k)
 		}
 	}

@@ -162,6 +162,12 @@ func (s Spec) validateFargate(fail func(key, value, format string, args ...any),
 	if s.Architecture != "" && s.Architecture != ArchArm64 && s.Architecture != ArchX86_64 {
 		fail(KeyAppArchitecture, s.Architecture, "is not an architecture; allowed: %q, %q, or empty (arm64)", ArchArm64, ArchX86_64)
 	}
+	if s.FargateSpot && s.TaskArch() == ArchArm64 {
+		// Amazon ECS Developer Guide, "AWS Fargate capacity providers": Fargate Spot supports Linux tasks
+		// with the X86_64 architecture only; ARM64 tasks would never be placed.
+		fail(KeyAppFargateSpot, "true", "runs the tasks on Fargate Spot, which takes X86_64 tasks only, and %s is %q (arm64 when empty): set it to %q, or %s to false",
+			keyPrefix+KeyAppArchitecture, s.Architecture, ArchX86_64, keyPrefix+KeyAppFargateSpot)
+	}
 	switch {
 	case s.Image == "":
 	case strings.ContainsAny(s.Image, "/@") || strings.HasPrefix(s.Image, "sha256:") && !imageDigestPattern.MatchString(s.Image):

@@ -191,8 +191,9 @@ func TestFargateRoles(t *testing.T) {
 }
 
 func TestFargateServiceAndScaling(t *testing.T) {
-	m, c := runAttached(t, fargateArgs(func(a *compute.Args) { a.FargateSpot = true }))
+	m, c := runAttached(t, fargateArgs(func(a *compute.Args) { a.FargateSpot, a.Architecture = true, computespec.ArchX86_64 }))
 	svc := m.One(t, typeService, "tastylog-dev-app")
+	assert.Equal(t, "X86_64", m.One(t, typeTaskDef, "tastylog-dev-app").Input("runtimePlatform").(map[string]any)["cpuArchitecture"], "Fargate Spot runs X86_64 only")
 	assert.Equal(t, []string{"desiredCount"}, svc.IgnoreChanges, "scaling owns the running count")
 	assert.Equal(t, "FARGATE_SPOT", svc.Objects("capacityProviderStrategies")[0]["capacityProvider"])
 	assert.True(t, svc.Bool("waitForSteadyState"), "pulumi up reports a failed rollout")

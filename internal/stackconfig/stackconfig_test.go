@@ -305,6 +305,8 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:deployPercent: "0" must be from 1 to 99 percent for tastylog:deployStrategy "canary"`},
 		{"NatInstanceInProduction", map[string]string{"tastylog:natStrategy": "instance"},
 			`tastylog:natStrategy: "instance" puts a production stack's outbound traffic through one instance in one AZ (tastylog:production is true)`},
+		{"FargateSpotWithArm64Tasks", map[string]string{"tastylog:computeMode": "fargate", "tastylog:production": "false", "tastylog:appFargateSpot": "true", "tastylog:appArchitecture": "arm64"},
+			`tastylog:appFargateSpot: "true" runs the tasks on Fargate Spot, which takes X86_64 tasks only, and tastylog:appArchitecture is "arm64"`},
 		{"FargateProductionWithOneTask", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
 			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
 	}

@@ -35,7 +35,13 @@ func (b *builder) buildEndpoints() error {
 	if len(b.spec.VpcEndpoints) == 0 {
 		return nil
 	}
-	privateSubnets := subnetIDs(b.subnets[netspec.TierPrivate])
+	// In the AZs the spec chooses: the endpoint's private DNS name answers with its interfaces only, so
+	// the other AZs' calls cross to them (a cent per GB each way).
+	var inAZs []*ec2.Subnet
+	for _, az := range b.spec.EndpointAZs() {
+		inAZs = append(inAZs, b.subnetIn(netspec.TierPrivate, az))
+	}
+	privateSubnets := subnetIDs(inAZs)
 	for _, service := range b.spec.VpcEndpoints {
 		name := b.name + "-" + service + "-vpce"
 		if _, err := ec2.NewVpcEndpoint(b.ctx, name, &ec2.VpcEndpointArgs{

@@ -219,6 +219,21 @@ func TestEndpoints(t *testing.T) {
 			assert.Equal(t, []string{id("tastylog-dev-vpce-sg")}, e.Strings("securityGroupIds"))
 		}
 	})
+	// Fewer AZs, for less: the first ones of the list.
+	for azs, want := range map[int][]string{
+		0: {id("tastylog-dev-private-subnet-1a"), id("tastylog-dev-private-subnet-1c")},
+		1: {id("tastylog-dev-private-subnet-1a")},
+		2: {id("tastylog-dev-private-subnet-1a"), id("tastylog-dev-private-subnet-1c")},
+	} {
+		t.Run(fmt.Sprintf("InAZs%d", azs), func(t *testing.T) {
+			spec := netspec.Default()
+			spec.VpcEndpoints, spec.VpcEndpointAzs = []string{"ssm", "logs"}, azs
+			m, _ := networkRun(t, spec)
+			for _, service := range spec.VpcEndpoints {
+				assert.Equal(t, want, m.One(t, typeEndpoint, "tastylog-dev-"+service+"-vpce").Strings("subnetIds"))
+			}
+		})
+	}
 }
 
 // matrix renders every security-group rule as "group in|out port peer", with groups by short name.

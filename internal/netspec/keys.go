@@ -8,5 +8,6 @@ const (
 	KeySubnets           = "subnets"
 	KeyNatStrategy       = "natStrategy"
 	KeyVpcEndpoints      = "vpcEndpoints"
+	KeyVpcEndpointAzs    = "vpcEndpointAzs"
 	KeyAdminCidrs        = "adminCidrs"
 )

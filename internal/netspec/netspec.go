@@ -77,6 +77,8 @@ type Spec struct {
 	NatStrategy NatStrategy
 	// VpcEndpoints names the interface endpoints to create, from InterfaceEndpoints.
 	VpcEndpoints []string
+	// VpcEndpointAzs is how many AZs, the first of AvailabilityZones, hold each interface endpoint; 0 is all.
+	VpcEndpointAzs int
 	// AdminCidrs may open SSH (22) on the opmng group; empty means no ingress at all (Session Manager only).
 	AdminCidrs []string
 	// Peers are the VPCs this one is peered with.
@@ -100,6 +102,14 @@ func Default() Spec {
 		AdminCidrs:   []string{},
 		Peers:        []Peer{},
 	}
+}
+
+// EndpointAZs returns the AZs whose private subnets hold the interface endpoints.
+func (s Spec) EndpointAZs() []string {
+	if s.VpcEndpointAzs <= 0 || s.VpcEndpointAzs > len(s.AvailabilityZones) {
+		return s.AvailabilityZones
+	}
+	return s.AvailabilityZones[:s.VpcEndpointAzs]
 }
 
 // NatAZs returns the AZs that get a NAT gateway: none, the first, or all of them.

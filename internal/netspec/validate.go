@@ -35,6 +35,9 @@ func (s Spec) Validate(keyPrefix string) error {
 	v.zones(s.Region, s.AvailabilityZones)
 	v.subnets(s.Subnets, len(s.AvailabilityZones), vpc, vpcOK)
 	v.nat(s.NatStrategy, s.VpcEndpoints)
+	if s.VpcEndpointAzs < 0 || s.VpcEndpointAzs > len(s.AvailabilityZones) {
+		v.fail(v.prefix+KeyVpcEndpointAzs, fmt.Sprint(s.VpcEndpointAzs), "must be from 1 to the number of availability zones (%d), or 0 for every AZ", len(s.AvailabilityZones))
+	}
 	v.adminCidrs(s.AdminCidrs, vpc, vpcOK)
 	v.peers(s.Peers, s.Region, vpc, vpcOK)
 	return errors.Join(v.errs...)

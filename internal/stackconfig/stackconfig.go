@@ -105,6 +105,7 @@ func bindings(c *Config) []binding {
 		object(netspec.KeySubnets, &n.Subnets, "public", "private", "db"),
 		str(netspec.KeyNatStrategy, &n.NatStrategy),
 		list(netspec.KeyVpcEndpoints, &n.VpcEndpoints),
+		integer(netspec.KeyVpcEndpointAzs, &n.VpcEndpointAzs),
 		list(netspec.KeyAdminCidrs, &n.AdminCidrs),
 		objectList(netspec.KeyVpcPeers, &n.Peers, netspec.PeerFields...),
 
@@ -335,6 +336,10 @@ func (c *Config) validate(ns string) error {
 	if c.Data.Production && !c.Edge.WebAcl() {
 		errs = append(errs, configerr.New(ns+edgespec.KeyWaf, "false",
 			"leaves a production stack's distribution without a web ACL (%s is true); set %s to true, or %s to your organisation's", ns+dataspec.KeyProduction, ns+edgespec.KeyWaf, ns+edgespec.KeyWafWebAclArn))
+	}
+	if c.Data.Production && len(c.Network.VpcEndpoints) > 0 && len(c.Network.EndpointAZs()) < 2 {
+		errs = append(errs, configerr.New(ns+netspec.KeyVpcEndpointAzs, fmt.Sprint(c.Network.VpcEndpointAzs),
+			"puts a production stack's interface endpoints in one AZ (%s is true): their private DNS names every AZ's calls to it, so its outage cuts them all off; use 0 (every AZ) or at least 2", ns+dataspec.KeyProduction))
 	}
 	if c.Data.Production && c.Network.NatStrategy == netspec.NatInstance {
 		errs = append(errs, configerr.New(ns+netspec.KeyNatStrategy, string(netspec.NatInstance),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/netspec"
+	"github.com/tastylog/infra/internal/pricing"
 	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
 )
@@ -263,4 +265,25 @@ func TestDocLinksResolve(t *testing.T) {
 		}
 	}
 	assert.Greater(t, checked, 10)
+}
+
+// README's cost section is the estimate of the shipped stacks' graphs: a change that moves the bill moves
+// README with it, and dev stays under the $90 a month it promises.
+func TestReadmeBillIsTheEstimate(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	text := string(readme)
+	bills := map[string]pricing.Bill{}
+	for _, stack := range []string{"dev", "prod", "example"} {
+		m, _, err := runStack(t, stack, nil)
+		require.NoError(t, err)
+		bills[stack] = pricing.Estimate("ap-northeast-1", m.PricingResources(), pricing.DefaultUsage())
+		assert.Empty(t, bills[stack].Unpriced, "%s has resources the estimate cannot price: add their price or list them as free", stack)
+	}
+	dev := bills["dev"]
+	assert.LessOrEqual(t, dev.Total(), 90.0, "dev costs at most $90 a month")
+	want := "<!-- bill:dev -->\n" + dev.Markdown() + "<!-- /bill:dev -->"
+	assert.Contains(t, text, want, "README's dev bill; the estimate is:\n%s", want)
+	total := fmt.Sprintf("<!-- total:prod -->**$%.2f**<!-- /total:prod -->", bills["prod"].Total())
+	assert.Contains(t, text, total)
 }

@@ -48,7 +48,8 @@ func runWithOrigin(t *testing.T, spec netspec.Spec, originPort int) (*testkit.Mo
 	t.Helper()
 	m := testkit.New("tastylog", "dev", spec.Region)
 	return m, testkit.RunComponent(t, m, spec.Region, func(ctx *pulumi.Context, p testkit.Providers) (*network.Network, error) {
-		return network.New(ctx, componentName, &network.Args{Spec: spec, OriginPort: originPort, AppPort: 3000, DbPort: 3306}, pulumi.Providers(p.App))
+		return network.New(ctx, componentName, &network.Args{Spec: spec, OriginPort: originPort, AppPort: 3000, DbPort: 3306, AccountId: account},
+			pulumi.Providers(p.App))
 	})
 }
 
@@ -109,7 +110,7 @@ func defaultRoutes(m *testkit.Mocks) map[string]string {
 			continue
 		}
 		table := strings.TrimSuffix(r.Str("routeTableId"), mockIDSuffix)
-		target := r.Str("natGatewayId") + r.Str("gatewayId")
+		target := r.Str("natGatewayId") + r.Str("gatewayId") + r.Str("networkInterfaceId")
 		out[table] = strings.TrimSuffix(target, mockIDSuffix)
 	}
 	return out
@@ -135,6 +136,15 @@ func TestRoutesPerNatStrategy(t *testing.T) {
 				"tastylog-dev-public-rt":     "tastylog-dev-igw",
 				"tastylog-dev-private-rt-1a": "tastylog-dev-nat-1a",
 				"tastylog-dev-private-rt-1c": "tastylog-dev-nat-1a",
+			},
+		},
+		{
+			name: "Instance", strategy: netspec.NatInstance,
+			wantNats: map[string]string{},
+			wantRoute: map[string]string{
+				"tastylog-dev-public-rt":     "tastylog-dev-igw",
+				"tastylog-dev-private-rt-1a": "tastylog-dev-nat-eni-1a",
+				"tastylog-dev-private-rt-1c": "tastylog-dev-nat-eni-1a",
 			},
 		},
 		{
@@ -164,7 +174,11 @@ func TestRoutesPerNatStrategy(t *testing.T) {
 				assert.Contains(t, n.DependsOn, m.One(t, typeIgw, "tastylog-dev-igw").URN, "%s waits for the internet gateway", n.Name)
 			}
 			assert.Equal(t, tc.wantNats, nats)
-			assert.Len(t, m.ByType(typeEip), len(tc.wantNats))
+			eips := len(tc.wantNats)
+			if tc.strategy == netspec.NatInstance {
+				eips = 1 // the instance's own
+			}
+			assert.Len(t, m.ByType(typeEip), eips)
 			for _, e := range m.ByType(typeEip) {
 				assert.Equal(t, "vpc", e.Str("domain"), e.Name)
 			}

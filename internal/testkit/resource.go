@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/tastylog/infra/internal/pricing"
 	"github.com/tastylog/infra/policy"
 )
 
@@ -120,6 +121,17 @@ func (m *Mocks) PolicyResources() []policy.Resource {
 			Type: r.Type, Name: r.Name, URN: r.URN, Props: props, Protect: r.Protect,
 			ProviderRegion: m.regionOf(r, ""), Production: production,
 		})
+	}
+	return out
+}
+
+// PricingResources is the recorded graph as the cost estimate reads it: plain inputs, the id and the
+// provider's region.
+func (m *Mocks) PricingResources() []pricing.Resource {
+	var out []pricing.Resource
+	for _, r := range m.All() {
+		props, _ := plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
+		out = append(out, pricing.Resource{Type: r.Type, Name: r.Name, ID: r.ID, Region: m.regionOf(r, ""), Inputs: props})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/batch"
 	"github.com/tastylog/infra/compute"
 	"github.com/tastylog/infra/data"
 	"github.com/tastylog/infra/delivery"
@@ -71,6 +72,7 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		FlowLogsToBucket:  cfg.Observability.FlowLogsToBucket(),
 		CloudTrail:        cfg.Observability.CloudTrail,
 		Artifacts:         cfg.Delivery.Pipeline,
+		ResultDays:        cfg.BatchResultDays(),
 		LogGroupPrefix:    cfg.LogGroupPrefix(),
 		SubnetIds:         net.DbSubnetIds,
 		SecurityGroupId:   net.DbSecurityGroupId,
@@ -132,6 +134,21 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	var jobs *batch.Batch
+	if cfg.Batch.Batch {
+		jobArgs := &batch.Args{
+			Spec: cfg.Batch, Region: cfg.Region(), AccountId: identity.AccountId, Env: cfg.Env,
+			LogGroupPrefix: cfg.LogGroupPrefix(), LogRetentionDays: cfg.LogRetentionDays(), KeyArn: stackKey(cfg, db),
+			ResultsBucketName: db.ResultsBucket.Name, ResultsBucketArn: db.ResultsBucket.Arn,
+		}
+		if cfg.Edge.HasDomain() {
+			jobArgs.Domain, jobArgs.HostedZoneId = cfg.Edge.Domain, front.HostedZoneId
+		}
+		if jobs, err = batch.New(ctx, cfg.NamePrefix(), jobArgs, pulumi.Providers(providers.app)); err != nil {
+			return nil, err
+		}
+	}
+
 	watchArgs := &observability.Args{
 		Spec:                 cfg.Observability,
 		Env:                  cfg.Env,
@@ -158,6 +175,10 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	if cfg.Delivery.Pipeline {
 		watchArgs.PipelineName = delivery.PipelineName(cfg.NamePrefix())
 	}
+	if jobs != nil {
+		watchArgs.Batch = &observability.BatchWatch{ApiName: jobs.ApiName, Stage: jobs.Stage, QueueName: jobs.QueueName,
+			DeadLetterQueueName: jobs.DeadLetterQueueName, FunctionName: jobs.FunctionName}
+	}
 	if cfg.Compute.Fargate() {
 		watchArgs.ClusterName, watchArgs.ServiceName = app.ClusterName, app.ServiceName
 	} else {
@@ -169,6 +190,9 @@ func program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	}
 
 	layers := []pulumi.Map{net.Exports(), db.Exports(), app.Exports(), front.Exports(), watch.Exports()}
+	if jobs != nil {
+		layers = append(layers, jobs.Exports())
+	}
 	if cfg.Delivery.Pipeline {
 		shipArgs := &delivery.Args{
 			Spec:                cfg.Delivery,

@@ -387,7 +387,9 @@ func checkStack(t *testing.T, stack string, overrides map[string]string, emptyOu
 		assert.False(t, res.Secret, "output %s is secret: secrets are never exported", name)
 		if !slices.Contains(emptyOutputs, name) && !(name == "stackKeyArn" && m.Find("aws:kms/key:Key", net+"-stack-key") == nil) &&
 			!(name == "natInstanceGroupName" && m.Find(typeGroup, net+"-nat-asg") == nil) &&
-			!(name == "peeringConnectionIds" && len(m.ByType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) == 0) {
+			!(name == "peeringConnectionIds" && len(m.ByType("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) == 0) &&
+			!(name == "resultsBucketName" && m.Find(typeBucket, net+"-results-bucket") == nil) &&
+			!(name == "batchApiKeyId" && m.Find("aws:apigateway/apiKey:ApiKey", net+"-batch-key") == nil) {
 			assert.NotEmpty(t, res.Value, "output %s", name)
 		}
 	}
@@ -819,6 +821,7 @@ var everyOption = map[string]string{
 	"tastylog:adminCidrs":     `["10.20.0.0/16"]`, "tastylog:appSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHRhc3R5 ops",
 	"tastylog:trailObjectLockDays": "365",
 	"tastylog:pipeline":            "true", "tastylog:pipelineRepository": "example/tastylog-app",
+	"tastylog:batch": "true",
 	"tastylog:vpcPeers": `[{"name":"shared","vpcId":"vpc-0a1b2c3d","cidrs":["10.30.0.0/16"],"tiers":["private","db"],"ports":[443],"dns":true},` +
 		`{"name":"data","vpcId":"vpc-0e0e0e0e","accountId":"210987654321","cidrs":["10.40.0.0/20"],"tiers":["private"],"ports":[3306],"dns":true,"accepted":true}]`,
 }

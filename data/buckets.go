@@ -20,6 +20,8 @@ const (
 	bucketTrail  = "trail"  // CloudTrail's log files and digests, and nothing else
 	// bucketArtifacts holds the delivery pipeline's artifacts (and, with an S3 source, the uploaded app).
 	bucketArtifacts = "artifacts"
+	// bucketResults holds the batch worker's results, under results/, for ResultDays.
+	bucketResults = "results"
 )
 
 // roles lists the buckets the stack has: the trail bucket only with a trail.
@@ -30,6 +32,9 @@ func (b *builder) roles() []string {
 	}
 	if b.args.Artifacts {
 		roles = append(roles, bucketArtifacts)
+	}
+	if b.args.ResultDays > 0 {
+		roles = append(roles, bucketResults)
 	}
 	return roles
 }
@@ -140,7 +145,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 			SseAlgorithm: pulumi.String("AES256"),
 		},
 	}
-	if (k.role == bucketTrail || k.role == bucketArtifacts) && b.key != nil {
+	if (k.role == bucketTrail || k.role == bucketArtifacts || k.role == bucketResults) && b.key != nil {
 		encryption = s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 				SseAlgorithm:   pulumi.String("aws:kms"),
@@ -180,7 +185,7 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, base+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
-		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{b.lifecycleRule(versioned)},
+		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{b.lifecycleRule(k.role, versioned)},
 	}, b.opts...); err != nil {
 		return err
 	}
@@ -249,7 +254,7 @@ func (b *builder) buildAccessLogging() error {
 
 // lifecycleRule expires logs after the configured days; versioned buckets keep overwritten versions for
 // a while instead. Both clean up abandoned multipart uploads.
-func (b *builder) lifecycleRule(versioned bool) s3.BucketLifecycleConfigurationV2RuleArgs {
+func (b *builder) lifecycleRule(role string, versioned bool) s3.BucketLifecycleConfigurationV2RuleArgs {
 	rule := s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:     pulumi.String("expire-logs"),
 		Status: pulumi.String("Enabled"),
@@ -257,6 +262,13 @@ func (b *builder) lifecycleRule(versioned bool) s3.BucketLifecycleConfigurationV
 		AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 			DaysAfterInitiation: pulumi.Int(abortMultipartDays),
 		},
+	}
+	if role == bucketResults {
+		// A result is the product for ResultDays; an overwritten one stays recoverable for a week.
+		rule.Id = pulumi.String("expire-results")
+		rule.Expiration = s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(b.args.ResultDays)}
+		rule.NoncurrentVersionExpiration = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(7)}
+		return rule
 	}
 	if versioned {
 		rule.Id = pulumi.String("expire-noncurrent-versions")

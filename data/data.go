@@ -50,6 +50,9 @@ type Args struct {
 	CloudTrail bool
 	// Artifacts creates the delivery pipeline's artifact bucket.
 	Artifacts bool
+	// ResultDays creates the batch path's results bucket, whose results expire after that many days; 0
+	// creates none.
+	ResultDays int
 	// LogGroupPrefix is the stack's log-group prefix (/tastylog/dev), which the stack key's policy admits.
 	LogGroupPrefix string
 
@@ -89,6 +92,8 @@ type Data struct {
 	TrailName   string
 	// ArtifactsBucket is the delivery pipeline's (empty name without Artifacts).
 	ArtifactsBucket Bucket
+	// ResultsBucket is the batch path's (empty name without ResultDays).
+	ResultsBucket Bucket
 	// KeyArn is the stack key's ARN, "" without stackKey.
 	KeyArn pulumi.StringOutput
 }
@@ -201,6 +206,10 @@ func (b *builder) export(d *Data) {
 	if artifacts, ok := b.buckets[bucketArtifacts]; ok {
 		d.ArtifactsBucket = artifacts.outputs()
 	}
+	d.ResultsBucket = Bucket{Name: empty, Arn: empty, RegionalDomainName: empty}
+	if results, ok := b.buckets[bucketResults]; ok {
+		d.ResultsBucket = results.outputs()
+	}
 	d.KeyArn = pulumi.String("").ToStringOutput()
 	if b.key != nil {
 		d.KeyArn = b.key.Arn
@@ -216,15 +225,16 @@ func (b *builder) trailName() string { return b.name + "-trail" }
 // Exports are this layer's stack outputs, by the names `pulumi stack output` shows.
 func (d *Data) Exports() pulumi.Map {
 	return pulumi.Map{
-		"dbAddress":        d.DbAddress,
-		"dbPort":           d.DbPort,
-		"dbIdentifier":     d.DbIdentifier,
-		"dbReplicaAddress": d.ReplicaAddress,
-		"parameterPath":    d.ParameterPath,
-		"staticBucketName": d.StaticBucket.Name,
-		"deployBucketName": d.DeployBucket.Name,
-		"logsBucketName":   d.LogsBucket.Name,
-		"trailBucketName":  d.TrailBucket.Name,
-		"stackKeyArn":      d.KeyArn,
+		"dbAddress":         d.DbAddress,
+		"dbPort":            d.DbPort,
+		"dbIdentifier":      d.DbIdentifier,
+		"dbReplicaAddress":  d.ReplicaAddress,
+		"parameterPath":     d.ParameterPath,
+		"staticBucketName":  d.StaticBucket.Name,
+		"deployBucketName":  d.DeployBucket.Name,
+		"logsBucketName":    d.LogsBucket.Name,
+		"trailBucketName":   d.TrailBucket.Name,
+		"resultsBucketName": d.ResultsBucket.Name,
+		"stackKeyArn":       d.KeyArn,
 	}
 }

@@ -76,7 +76,38 @@ func (b *builder) alarms() []alarm {
 		{Key: "cloudfront-5xx-rate", Description: "Viewers get 5xx from CloudFront", Namespace: "AWS/CloudFront", Metric: "5xxErrorRate",
 			Dimensions: cdn, Statistic: "Average", Period: 300, Evaluations: 2, Comparison: "GreaterThanThreshold",
 			Threshold: float64(t.CloudFront5xxRatePercent), Missing: notBreaching, Global: true},
-	}, append(b.appAlarms(), b.natAlarms()...)...)
+	}, slices.Concat(b.appAlarms(), b.natAlarms(), b.batchAlarms())...)
+}
+
+// batchAlarms watch the batch path: a job that failed its last try, jobs waiting too long, the worker
+// failing or throttled, the API failing or slow.
+func (b *builder) batchAlarms() []alarm {
+	w := b.args.Batch
+	if w == nil {
+		return nil
+	}
+	api := pulumi.StringMap{"ApiName": w.ApiName, "Stage": w.Stage}
+	fn := pulumi.StringMap{"FunctionName": w.FunctionName}
+	return []alarm{
+		{Key: "batch-dead-letters", Description: "A batch job failed every try and is in the dead-letter queue (replay: docs/operations.md)",
+			Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible", Dimensions: pulumi.StringMap{"QueueName": w.DeadLetterQueueName},
+			Statistic: "Maximum", Period: 60, Evaluations: 1, Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: notBreaching},
+		{Key: "batch-oldest-job", Description: "A batch job has waited over 15 minutes (the worker is failing, throttled or too few)",
+			Namespace: "AWS/SQS", Metric: "ApproximateAgeOfOldestMessage", Dimensions: pulumi.StringMap{"QueueName": w.QueueName},
+			Statistic: "Maximum", Period: 300, Evaluations: 1, Comparison: "GreaterThanThreshold", Threshold: 900, Missing: notBreaching},
+		{Key: "batch-worker-errors", Description: "The batch worker failed (an error or a timeout, not a job it reported)",
+			Namespace: "AWS/Lambda", Metric: "Errors", Dimensions: fn,
+			Statistic: "Sum", Period: 300, Evaluations: 1, Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: notBreaching},
+		{Key: "batch-worker-throttles", Description: "The batch worker was throttled (its concurrency, or the account's, is used up)",
+			Namespace: "AWS/Lambda", Metric: "Throttles", Dimensions: fn,
+			Statistic: "Sum", Period: 300, Evaluations: 1, Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: notBreaching},
+		{Key: "batch-api-5xx", Description: "The jobs API answered 5xx (the queue refused or was unreachable)",
+			Namespace: "AWS/ApiGateway", Metric: "5XXError", Dimensions: api,
+			Statistic: "Sum", Period: 300, Evaluations: 1, Comparison: "GreaterThanOrEqualToThreshold", Threshold: 1, Missing: notBreaching},
+		{Key: "batch-api-latency-p95", Description: "The jobs API's p95 latency is over 2 s",
+			Namespace: "AWS/ApiGateway", Metric: "Latency", Dimensions: api,
+			Statistic: "p95", Period: 300, Evaluations: 2, Comparison: "GreaterThanThreshold", Threshold: 2000, Missing: notBreaching},
+	}
 }
 
 // natAlarms watch the NAT instance: the app tier's only way out. Its group replaces a failed instance by

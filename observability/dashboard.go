@@ -37,6 +37,8 @@ type dashboardIDs struct {
 	Region, Alb, TargetGroup, Db, Distribution string
 	// Group is the Auto Scaling group (ec2 mode); Cluster and Service the ECS service (fargate mode).
 	Group, Cluster, Service string
+	// Api, Stage, Queue, DeadLetters and Function are the batch path's, "" without one.
+	Api, Stage, Queue, DeadLetters, Function string
 }
 
 // appWidgets are the widgets of what runs the app, as (title, statistic, metrics).
@@ -118,6 +120,24 @@ func dashboard(ids dashboardIDs) (string, error) {
 		app = append(app, panel{w.title, ids.Region, w.stat, w.metrics})
 	}
 	specs = slices.Insert(specs, 3, app...)
+	if ids.Function != "" {
+		api := []any{"ApiName", ids.Api, "Stage", ids.Stage}
+		fn := []any{"FunctionName", ids.Function}
+		specs = append(specs,
+			panel{"Jobs API requests, 4xx and 5xx", ids.Region, "Sum", [][]any{
+				metric("AWS/ApiGateway", "Count", api), metric("AWS/ApiGateway", "4XXError", api), metric("AWS/ApiGateway", "5XXError", api),
+			}},
+			panel{"Jobs waiting, oldest (s), dead letters", ids.Region, "Maximum", [][]any{
+				metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", []any{"QueueName", ids.Queue}),
+				metric("AWS/SQS", "ApproximateAgeOfOldestMessage", []any{"QueueName", ids.Queue}),
+				metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", []any{"QueueName", ids.DeadLetters}),
+			}},
+			panel{"Worker invocations, errors, throttles", ids.Region, "Sum", [][]any{
+				metric("AWS/Lambda", "Invocations", fn), metric("AWS/Lambda", "Errors", fn), metric("AWS/Lambda", "Throttles", fn),
+			}},
+			panel{"Worker duration p95 (ms)", ids.Region, "p95", [][]any{metric("AWS/Lambda", "Duration", fn)}},
+		)
+	}
 	var body dashboardBody
 	for i, s := range specs {
 		body.Widgets = append(body.Widgets, widget{
@@ -139,6 +159,10 @@ func (b *builder) buildDashboard() error {
 	if a.fargate() {
 		app = pulumi.StringArray{a.ClusterName, a.ServiceName}
 	}
+	appIDs := len(app)
+	if w := a.Batch; w != nil {
+		app = append(app, w.ApiName, w.Stage, w.QueueName, w.DeadLetterQueueName, w.FunctionName)
+	}
 	body := pulumix.Apply5Err(a.AlbArnSuffix.ToStringOutput(), a.TargetGroupArnSuffix.ToStringOutput(),
 		app.ToStringArrayOutput(), a.DbIdentifier.ToStringOutput(), a.DistributionId.ToStringOutput(),
 		func(alb, tg string, app []string, db, cdn string) (string, error) {
@@ -147,6 +171,9 @@ func (b *builder) buildDashboard() error {
 				ids.Cluster, ids.Service = app[0], app[1]
 			} else {
 				ids.Group = app[0]
+			}
+			if rest := app[appIDs:]; len(rest) == 5 {
+				ids.Api, ids.Stage, ids.Queue, ids.DeadLetters, ids.Function = rest[0], rest[1], rest[2], rest[3], rest[4]
 			}
 			return dashboard(ids)
 		}).Untyped().(pulumi.StringOutput)

@@ -60,6 +60,14 @@ type Args struct {
 	NatInstanceGroupName pulumi.StringInput
 	// PipelineName is the delivery pipeline to announce approvals and failures of; "" without one.
 	PipelineName string
+	// Batch is the batch path to watch; nil without one.
+	Batch *BatchWatch
+}
+
+// BatchWatch names what the batch path's alarms and widgets watch: the API and its stage, the queue and
+// its dead-letter queue, the worker.
+type BatchWatch struct {
+	ApiName, Stage, QueueName, DeadLetterQueueName, FunctionName pulumi.StringInput
 }
 
 // fargate reports whether the app runs as an ECS service.

@@ -36,12 +36,18 @@ type Usage struct {
 	// Releases is how many releases the pipeline runs a month, each BuildMinutes of CodeBuild and
 	// ActionMinutes of pipeline actions.
 	Releases, BuildMinutes, ActionMinutes int
+	// Jobs is how many batch jobs a month the API and the schedule queue, each JobMillis of the worker.
+	Jobs, JobMillis int
+	// PollRequestsMillion is the worker's event source mapping polling the queue while it is empty: a few
+	// long polls (20 s) at a time, all month.
+	PollRequestsMillion float64
 }
 
 // DefaultUsage is a small site's month: a few thousand visits.
 func DefaultUsage() Usage {
 	return Usage{ALBLCUs: 1, LogsGB: 2, S3GB: 5, CloudFrontGB: 20, CloudFrontRequestsMillion: 1, InternetOutGB: 5,
-		ECRGB: 1, SpotShare: 0.3, InsightsMetrics: 20, Releases: 20, BuildMinutes: 5, ActionMinutes: 15}
+		ECRGB: 1, SpotShare: 0.3, InsightsMetrics: 20, Releases: 20, BuildMinutes: 5, ActionMinutes: 15,
+		Jobs: 10000, JobMillis: 200, PollRequestsMillion: 0.65}
 }
 
 // Line is one item of a bill.
@@ -84,6 +90,15 @@ func (b Bill) Fixed() float64 {
 // free are the types that cost nothing by themselves (their traffic, where billed, is in a usage line).
 var free = []string{
 	"aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation",
+	// The batch path is billed by use (the usage lines): its parts cost nothing standing.
+	"aws:apigateway/account:Account", "aws:apigateway/apiKey:ApiKey", "aws:apigateway/basePathMapping:BasePathMapping",
+	"aws:apigateway/deployment:Deployment", "aws:apigateway/domainName:DomainName", "aws:apigateway/integration:Integration",
+	"aws:apigateway/integrationResponse:IntegrationResponse", "aws:apigateway/method:Method",
+	"aws:apigateway/methodResponse:MethodResponse", "aws:apigateway/methodSettings:MethodSettings", "aws:apigateway/model:Model",
+	"aws:apigateway/requestValidator:RequestValidator", "aws:apigateway/resource:Resource", "aws:apigateway/response:Response",
+	"aws:apigateway/stage:Stage", "aws:apigateway/usagePlan:UsagePlan", "aws:apigateway/usagePlanKey:UsagePlanKey",
+	"aws:lambda/eventSourceMapping:EventSourceMapping", "aws:sqs/queue:Queue", "aws:sqs/queuePolicy:QueuePolicy",
+	"aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
 	"aws:appautoscaling/policy:Policy", "aws:appautoscaling/target:Target", "aws:autoscaling/policy:Policy",
 	"aws:cloudfront/originAccessControl:OriginAccessControl", "aws:cloudfront/vpcOrigin:VpcOrigin",
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:cloudfront/cachePolicy:CachePolicy",
@@ -174,7 +189,8 @@ func (e *estimator) byID(id string) *Resource {
 
 func (e *estimator) run() {
 	alarms := map[string]int{}
-	var buckets, logGroups, repos, distributions, pipelines int
+	var buckets, logGroups, repos, distributions, pipelines, apis int
+	workerMB := 0.0
 	nat := false
 	for _, r := range e.rs {
 		region := r.Region
@@ -237,6 +253,10 @@ func (e *estimator) run() {
 			repos++
 		case "aws:codepipeline/pipeline:Pipeline":
 			pipelines++
+		case "aws:apigateway/restApi:RestApi":
+			apis++
+		case "aws:lambda/function:Function":
+			workerMB += number(r.Inputs["memorySize"])
 		default:
 			if !slices.Contains(free, r.Type) && (strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:")) {
 				e.unpriced(r.Type)
@@ -281,6 +301,20 @@ func (e *estimator) run() {
 		b, a := e.price(e.region, CodeBuildMinuteSmall), e.price(e.region, PipelineV2ActionMin)
 		e.add(true, "Pipeline releases", fmt.Sprintf("%d releases x (%d build min x $%s + %d action min x $%s)", e.u.Releases, e.u.BuildMinutes, num(b), e.u.ActionMinutes, num(a)),
 			float64(e.u.Releases)*(float64(e.u.BuildMinutes)*b+float64(e.u.ActionMinutes)*a))
+	}
+	if apis > 0 {
+		p := e.price(e.region, RestAPIMillion)
+		m := float64(e.u.Jobs) / 1e6
+		e.add(true, "Jobs API calls", fmt.Sprintf("%s M x $%s", num(m), num(p)), m*p)
+	}
+	if workerMB > 0 {
+		q, l, g := e.price(e.region, SQSMillion), e.price(e.region, LambdaMillion), e.price(e.region, LambdaArmGBSecond)
+		// Each job: a send, a receive and a delete; plus the empty long polls.
+		sqsM := 3*float64(e.u.Jobs)/1e6 + e.u.PollRequestsMillion
+		e.add(true, "Queue requests (jobs and the worker's long polls)", fmt.Sprintf("%s M x $%s", num(sqsM), num(q)), sqsM*q)
+		gbs := float64(e.u.Jobs) * float64(e.u.JobMillis) / 1000 * workerMB / 1024
+		inv := float64(e.u.Jobs) / 1e6
+		e.add(true, "Worker invocations and duration", fmt.Sprintf("%s M x $%s + %s GB-s x $%s", num(inv), num(l), num(gbs), num(g)), inv*l+gbs*g)
 	}
 	sort.Strings(e.bill.Unpriced)
 }

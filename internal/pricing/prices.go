@@ -38,6 +38,9 @@ const (
 	srcTransfer  = "https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer"
 	srcPipeline  = "https://aws.amazon.com/codepipeline/pricing/"
 	srcCodeBuild = "https://aws.amazon.com/codebuild/pricing/"
+	srcAPIGW     = "https://aws.amazon.com/api-gateway/pricing/"
+	srcSQS       = "https://aws.amazon.com/sqs/pricing/"
+	srcLambda    = "https://aws.amazon.com/lambda/pricing/"
 )
 
 // Keys of the price table.
@@ -72,6 +75,10 @@ const (
 	InternetOutGB        = "internet-out-gb"
 	PipelineV2ActionMin  = "codepipeline-v2-action-minute"
 	CodeBuildMinuteSmall = "codebuild-minute-small"
+	RestAPIMillion       = "apigateway-rest-million"
+	SQSMillion           = "sqs-standard-million"
+	LambdaMillion        = "lambda-requests-million"
+	LambdaArmGBSecond    = "lambda-arm64-gb-second"
 )
 
 // instanceHour are EC2 Linux on-demand hourly prices, by region and type.
@@ -128,6 +135,10 @@ var prices = map[string]map[string]Price{
 		InternetOutGB:        {0.114, "per GB out to the internet (first 10 TB)", srcTransfer},
 		PipelineV2ActionMin:  {0.002, "per action execution minute (V2)", srcPipeline},
 		CodeBuildMinuteSmall: {0.0065, "per build minute (general1.small)", srcCodeBuild},
+		RestAPIMillion:       {4.25, "per million REST API calls (first 333 million)", srcAPIGW},
+		SQSMillion:           {0.40, "per million standard queue requests", srcSQS},
+		LambdaMillion:        {0.20, "per million requests", srcLambda},
+		LambdaArmGBSecond:    {0.0000133334, "per GB-second (arm64)", srcLambda},
 	},
 	"us-east-1": {
 		PublicIPv4Hour: {0.005, "per public IPv4 address-hour", srcVPC},

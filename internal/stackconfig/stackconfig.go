@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tastylog/infra/internal/batchspec"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/configerr"
 	"github.com/tastylog/infra/internal/dataspec"
@@ -38,6 +39,8 @@ type Config struct {
 	Observability obsspec.Spec
 	// Delivery is the pipeline from a commit to the running app.
 	Delivery deliveryspec.Spec
+	// Batch is the serverless batch path: the jobs API, the queue, the worker and the schedule.
+	Batch batchspec.Spec
 }
 
 // LogGroupPrefix is the start of the stack's log group names: /{project}/{env}.
@@ -78,6 +81,14 @@ func (c *Config) BlueGreenTestPort() int {
 	return 0
 }
 
+// BatchResultDays is how long the batch path's results stay, 0 without the batch path (no results bucket).
+func (c *Config) BatchResultDays() int {
+	if !c.Batch.Batch {
+		return 0
+	}
+	return c.Batch.ResultDays
+}
+
 // OriginPort is the one port CloudFront uses to reach the load balancer (edge's decision, which the
 // network layer's groups and ACLs open).
 func (c *Config) OriginPort() int { return c.Edge.OriginPort() }
@@ -94,7 +105,7 @@ const (
 // reads through it, DeclaredDefaults reports through it, and Pulumi.yaml declares the same keys (a test
 // holds the two together). Object-valued keys cannot be declared in Pulumi.yaml.
 func bindings(c *Config) []binding {
-	n, d, db, app, e, o, p := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability, &c.Delivery
+	n, d, db, app, e, o, p, j := &c.Network, &c.Data, &c.Data.Database, &c.Compute, &c.Edge, &c.Observability, &c.Delivery, &c.Batch
 	th := &o.Thresholds
 	return []binding{
 		str(keyEnv, &c.Env),
@@ -195,6 +206,21 @@ func bindings(c *Config) []binding {
 		integer(deliveryspec.KeyDeployIntervalMinutes, &p.IntervalMinutes),
 		integer(deliveryspec.KeyDeployTerminationWaitMinutes, &p.TerminationWaitMinutes),
 		integer(deliveryspec.KeyDeployTestListenerPort, &p.TestListenerPort),
+
+		boolean(batchspec.KeyBatch, &j.Batch),
+		str(batchspec.KeyBatchAuth, &j.Auth),
+		str(batchspec.KeyBatchSchedule, &j.Schedule),
+		integer(batchspec.KeyBatchFunctionTimeout, &j.FunctionTimeout),
+		integer(batchspec.KeyBatchVisibilityTimeout, &j.VisibilityTimeout),
+		integer(batchspec.KeyBatchMaxReceives, &j.MaxReceives),
+		integer(batchspec.KeyBatchSize, &j.Size),
+		integer(batchspec.KeyBatchWindowSeconds, &j.WindowSeconds),
+		integer(batchspec.KeyBatchMaxConcurrency, &j.MaxConcurrency),
+		integer(batchspec.KeyBatchReservedConcurrency, &j.ReservedConcurrency),
+		integer(batchspec.KeyBatchQuotaPerDay, &j.QuotaPerDay),
+		integer(batchspec.KeyBatchRateLimit, &j.RateLimit),
+		integer(batchspec.KeyBatchBurstLimit, &j.BurstLimit),
+		integer(batchspec.KeyBatchResultDays, &j.ResultDays),
 	}
 }
 
@@ -209,6 +235,7 @@ func defaults(project string) *Config {
 		Edge:              edgespec.Default(),
 		Observability:     obsspec.Default(),
 		Delivery:          deliveryspec.Default(),
+		Batch:             batchspec.Default(),
 	}
 }
 
@@ -326,6 +353,7 @@ func (c *Config) validate(ns string) error {
 		c.Observability.CheckSomeoneListens(ns, c.Region(), c.Data.Production),
 		c.Observability.CheckStorage(ns, c.Data.Database.MaxAllocatedStorage),
 		c.Delivery.Validate(ns),
+		c.Batch.Validate(ns),
 	}
 	if days := c.Observability.AuditLogRetentionDays; !slices.Contains(computespec.LogRetentionDays, days) {
 		errs = append(errs, configerr.New(ns+obsspec.KeyAuditLogRetentionDays, fmt.Sprint(days), "is not a CloudWatch Logs retention; allowed: %s", strings.Trim(fmt.Sprint(computespec.LogRetentionDays), "[]")))

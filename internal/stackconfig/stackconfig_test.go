@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tastylog/infra/internal/batchspec"
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/deliveryspec"
@@ -150,6 +151,20 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		"tastylog:deployIntervalMinutes":        "3",
 		"tastylog:deployTerminationWaitMinutes": "30",
 		"tastylog:deployTestListenerPort":       "9443",
+		"tastylog:batch":                        "true",
+		"tastylog:batchAuth":                    "iam",
+		"tastylog:batchSchedule":                "rate(1 hour)",
+		"tastylog:batchFunctionTimeout":         "30",
+		"tastylog:batchVisibilityTimeout":       "200",
+		"tastylog:batchMaxReceives":             "3",
+		"tastylog:batchSize":                    "100",
+		"tastylog:batchWindowSeconds":           "5",
+		"tastylog:batchMaxConcurrency":          "4",
+		"tastylog:batchReservedConcurrency":     "4",
+		"tastylog:batchQuotaPerDay":             "500",
+		"tastylog:batchRateLimit":               "5",
+		"tastylog:batchBurstLimit":              "10",
+		"tastylog:batchResultDays":              "7",
 	})
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -205,6 +220,9 @@ func TestLoadReadsEveryKey(t *testing.T) {
 		},
 		Delivery: deliveryspec.Spec{Pipeline: true, Source: "github", Repository: "tastylog/app", Branch: "release", Approval: false,
 			Strategy: "linear", Percent: 25, IntervalMinutes: 3, TerminationWaitMinutes: 30, TestListenerPort: 9443},
+		Batch: batchspec.Spec{Batch: true, Auth: "iam", Schedule: "rate(1 hour)", FunctionTimeout: 30, VisibilityTimeout: 200,
+			MaxReceives: 3, Size: 100, WindowSeconds: 5, MaxConcurrency: 4, ReservedConcurrency: 4, QuotaPerDay: 500,
+			RateLimit: 5, BurstLimit: 10, ResultDays: 7},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Load() = %+v\nwant %+v", cfg, want)
@@ -313,6 +331,8 @@ func TestLoadRejects(t *testing.T) {
 			`tastylog:natStrategy: "instance" puts a production stack's outbound traffic through one instance in one AZ (tastylog:production is true)`},
 		{"FargateSpotWithArm64Tasks", map[string]string{"tastylog:computeMode": "fargate", "tastylog:production": "false", "tastylog:appFargateSpot": "true", "tastylog:appArchitecture": "arm64"},
 			`tastylog:appFargateSpot: "true" runs the tasks on Fargate Spot, which takes X86_64 tasks only, and tastylog:appArchitecture is "arm64"`},
+		{"BatchRulesApply", map[string]string{"tastylog:batch": "true", "tastylog:batchSchedule": "cron(0 3 * * *)"},
+			`tastylog:batchSchedule: "cron(0 3 * * *)" has 5 fields; an EventBridge cron has 6`},
 		{"FargateProductionWithOneTask", map[string]string{"tastylog:computeMode": "fargate", "tastylog:appMinSize": "1", "tastylog:appDesiredCapacity": "1"},
 			`tastylog:appMinSize: "1" keeps fewer than 2 app servers in a production stack`},
 	}

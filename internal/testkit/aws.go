@@ -190,6 +190,28 @@ func registerAWS(m *Mocks, region string) {
 		state["arn"] = resource.NewStringProperty("arn:aws:s3:::" + name)
 		state["bucketRegionalDomainName"] = resource.NewStringProperty(name + ".s3." + region + ".amazonaws.com")
 	})
+	m.Outputs("aws:sqs/queue:Queue", func(r *Resource, state resource.PropertyMap) {
+		name := r.Str("name")
+		state["arn"] = resource.NewStringProperty("arn:aws:sqs:" + region + ":" + AccountID + ":" + name)
+		state["url"] = resource.NewStringProperty("https://sqs." + region + ".amazonaws.com/" + AccountID + "/" + name)
+	})
+	m.Outputs("aws:lambda/function:Function", func(r *Resource, state resource.PropertyMap) {
+		arn := "arn:aws:lambda:" + region + ":" + AccountID + ":function:" + r.Str("name")
+		state["arn"] = resource.NewStringProperty(arn)
+		state["invokeArn"] = resource.NewStringProperty("arn:aws:apigateway:" + region + ":lambda:path/2015-03-31/functions/" + arn + "/invocations")
+	})
+	m.Outputs("aws:apigateway/restApi:RestApi", func(r *Resource, state resource.PropertyMap) {
+		r.ID = "api" + fmt.Sprintf("%07x", len(r.Name))
+		state["rootResourceId"] = resource.NewStringProperty(r.ID + "-root")
+		state["executionArn"] = resource.NewStringProperty("arn:aws:execute-api:" + region + ":" + AccountID + ":" + r.ID)
+	})
+	m.Outputs("aws:apigateway/stage:Stage", func(r *Resource, state resource.PropertyMap) {
+		state["invokeUrl"] = resource.NewStringProperty("https://" + r.Str("restApi") + ".execute-api." + region + ".amazonaws.com/" + r.Str("stageName"))
+	})
+	m.Outputs("aws:apigateway/domainName:DomainName", func(r *Resource, state resource.PropertyMap) {
+		state["regionalDomainName"] = resource.NewStringProperty("d-mock." + "execute-api." + region + ".amazonaws.com")
+		state["regionalZoneId"] = resource.NewStringProperty("Z1YSHQZHG15GKL")
+	})
 	m.Outputs(TypeSsmParameter, func(r *Resource, state resource.PropertyMap) {
 		state["arn"] = resource.NewStringProperty("arn:aws:ssm:" + region + ":" + AccountID + ":parameter" + r.Str("name"))
 	})

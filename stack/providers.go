@@ -1,4 +1,4 @@
-package main
+package stack
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"

@@ -1,11 +1,8 @@
-package main
+package stack
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -17,21 +14,6 @@ import (
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/stackconfig"
 )
-
-// engineConfigKeys lists the config keys the engine set for this stack. The SDK reads their values from
-// PULUMI_CONFIG but offers no way to list them, and a misspelt key is only caught by looking at them all.
-func engineConfigKeys() []string {
-	var values map[string]string
-	if err := json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &values); err != nil {
-		return nil
-	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // setUp reads and validates the stack config, creates the providers, and checks the config against the
 // account: its availability zones, hosted zone and certificates. Every problem is reported at once, and

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/netspec"
+	"github.com/tastylog/infra/internal/planrun"
 	"github.com/tastylog/infra/internal/pricing"
 	"github.com/tastylog/infra/internal/stackfile"
 	"github.com/tastylog/infra/internal/testkit"
@@ -286,4 +287,37 @@ func TestReadmeBillIsTheEstimate(t *testing.T) {
 	assert.Contains(t, text, want, "README's dev bill; the estimate is:\n%s", want)
 	total := fmt.Sprintf("<!-- total:prod -->**$%.2f**<!-- /total:prod -->", bills["prod"].Total())
 	assert.Contains(t, text, total)
+}
+
+// The committed plans and diagrams are the program's: each shipped stack's plan (docs/plans) and
+// diagrams (docs/diagrams) are what cmd/plan makes of it now, README's summaries are theirs, and README's
+// picture is dev's diagram. `make docs` writes them again.
+func TestPlansAndDiagramsAreTheProgram(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	var summaries []string
+	for _, stack := range []string{"dev", "prod", "example"} {
+		report, diagram, err := planrun.Plan(".", stack, nil)
+		require.NoError(t, err)
+		assert.Empty(t, report.Bill.Unpriced, stack)
+		for file, want := range map[string]string{
+			"docs/plans/" + stack + ".md":        report.Markdown(),
+			"docs/diagrams/" + stack + ".mmd":    diagram.Mermaid(),
+			"docs/diagrams/" + stack + ".drawio": diagram.DrawIO(stack),
+		} {
+			got, err := os.ReadFile(file)
+			require.NoError(t, err, "run make docs")
+			assert.Equal(t, want, string(got), "%s is behind the program: run make docs", file)
+		}
+		if stack != "example" {
+			summaries = append(summaries, "- "+report.Summary()+".")
+		}
+		if stack == "dev" {
+			assert.Contains(t, string(readme), "<!-- diagram:dev -->\n```mermaid\n"+diagram.Mermaid()+"```\n<!-- /diagram:dev -->",
+				"README's picture is dev's diagram: run make docs and paste docs/diagrams/dev.mmd")
+			assert.Less(t, report.Bill.Total(), 90.0)
+		}
+	}
+	want := "<!-- plan:summaries -->\n" + strings.Join(summaries, "\n") + "\n<!-- /plan:summaries -->"
+	assert.Contains(t, string(readme), want, "README's plan summaries")
 }

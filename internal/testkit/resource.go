@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/tastylog/infra/internal/plan"
 	"github.com/tastylog/infra/internal/pricing"
 	"github.com/tastylog/infra/policy"
 )
@@ -132,6 +133,18 @@ func (m *Mocks) PricingResources() []pricing.Resource {
 	for _, r := range m.All() {
 		props, _ := plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
 		out = append(out, pricing.Resource{Type: r.Type, Name: r.Name, ID: r.ID, Region: m.regionOf(r, ""), Inputs: props})
+	}
+	return out
+}
+
+// PlanResources is the recorded graph as the plan reads it: the pricing view, the URNs, parents and
+// dependencies.
+func (m *Mocks) PlanResources() []plan.Resource {
+	priced := m.PricingResources()
+	var out []plan.Resource
+	for i, r := range m.All() {
+		out = append(out, plan.Resource{Resource: priced[i], URN: r.URN, Parent: r.Parent,
+			DependsOn: append([]string(nil), r.DependsOn...), Custom: r.Custom})
 	}
 	return out
 }

@@ -321,3 +321,14 @@ func TestPlansAndDiagramsAreTheProgram(t *testing.T) {
 	want := "<!-- plan:summaries -->\n" + strings.Join(summaries, "\n") + "\n<!-- /plan:summaries -->"
 	assert.Contains(t, string(readme), want, "README's plan summaries")
 }
+
+// A bad config stops the plan with the errors `pulumi up` prints, before anything is planned.
+func TestPlanReportsBadConfigLikeUp(t *testing.T) {
+	_, _, err := planrun.Plan(".", "dev", map[string]string{"tastylog:natStrategy": "bogus"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `the stack config has 1 problem; nothing was created:`)
+	assert.Contains(t, err.Error(), `tastylog:natStrategy: "bogus" is not a NAT strategy`)
+	report, _, err := planrun.Plan(".", "dev", map[string]string{"tastylog:natStrategy": "single"})
+	require.NoError(t, err)
+	assert.Greater(t, report.Bill.Total(), 100.0, "a NAT gateway instead of the instance: the plan follows --set")
+}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"encoding/xml"
 	"errors"
 	"math"
 	"strings"
@@ -140,6 +141,14 @@ func TestDiagram(t *testing.T) {
 		}
 	}
 	x := d.DrawIO("dev")
+	var doc struct {
+		Cells []struct {
+			ID string `xml:"id,attr"`
+		} `xml:"diagram>mxGraphModel>root>mxCell"`
+	}
+	if err := xml.Unmarshal([]byte(x), &doc); err != nil || len(doc.Cells) < 8 {
+		t.Errorf("draw.io file does not parse: %v (%d cells)", err, len(doc.Cells))
+	}
 	for _, want := range []string{`resIcon=mxgraph.aws4.rds;`, `source="n_alb" target="n_app"`, `grIcon=mxgraph.aws4.group_vpc2`, `<diagram name="dev"`} {
 		if !strings.Contains(x, want) {
 			t.Errorf("draw.io lacks %q", want)

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/internal/appboot"
+	"github.com/tastylog/infra/internal/bootstrapspec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/layer"
 )
@@ -30,7 +31,7 @@ func instancePolicy(s policyScope) iampolicy.Document {
 	for _, g := range s.LogGroups {
 		logGroups = append(logGroups, fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", s.Region, s.AccountId, g))
 	}
-	return iampolicy.New(
+	return iampolicy.New(append([]iampolicy.Statement{
 		iampolicy.Allow("SessionManager", iampolicy.SessionManagerActions, []string{"*"}),
 		iampolicy.Allow("ReadAppSettings", []string{"ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"},
 			[]string{paramArn, paramArn + "/*"}),
@@ -47,7 +48,7 @@ func instancePolicy(s policyScope) iampolicy.Document {
 			When("StringEquals", "cloudwatch:namespace", appboot.AgentNamespace),
 		// The agent reads the instance's tags to add the AutoScalingGroupName dimension.
 		iampolicy.Allow("ReadOwnTags", []string{"ec2:DescribeTags"}, []string{"*"}),
-	)
+	}, iampolicy.SessionLogs(s.Region, s.AccountId, bootstrapspec.SessionLogGroup)...)...)
 }
 
 // buildIam creates the servers' role, its one inline policy, and the instance profile.

@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tastylog/infra/internal/bootstrapspec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/layer"
 	"github.com/tastylog/infra/internal/netspec"
@@ -51,13 +52,13 @@ func natBootScript(region, allocationID, interfaceID, vpcCidr string) (string, e
 // interface (DescribeNetworkInterfaces has no resource form).
 func natPolicy(region, account, stack string) iampolicy.Document {
 	arn := func(kind string) string { return fmt.Sprintf("arn:aws:ec2:%s:%s:%s/*", region, account, kind) }
-	return iampolicy.New(
+	return iampolicy.New(append([]iampolicy.Statement{
 		iampolicy.Allow("SessionManager", iampolicy.SessionManagerActions, []string{"*"}),
 		iampolicy.Allow("FindInterface", []string{"ec2:DescribeNetworkInterfaces"}, []string{"*"}),
 		iampolicy.Allow("TakeOver", []string{"ec2:ModifyNetworkInterfaceAttribute", "ec2:AttachNetworkInterface", "ec2:AssociateAddress"},
 			[]string{arn("network-interface"), arn("instance"), arn("elastic-ip")}).
 			When("StringEquals", "aws:ResourceTag/"+natTag, stack),
-	)
+	}, iampolicy.SessionLogs(region, account, bootstrapspec.SessionLogGroup)...)...)
 }
 
 // buildNatInstance creates the NAT instance strategy: a fixed network interface in the first AZ's public

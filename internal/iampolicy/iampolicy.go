@@ -2,7 +2,10 @@
 // policy is ever assembled by string concatenation.
 package iampolicy
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Document is an IAM policy document.
 type Document struct {
@@ -13,12 +16,13 @@ type Document struct {
 // Statement is one policy statement. Principal maps a principal type ("AWS", "Service") to identifiers;
 // Condition maps an operator to keys and values.
 type Statement struct {
-	Sid       string                         `json:"Sid,omitempty"`
-	Effect    string                         `json:"Effect"`
-	Principal map[string][]string            `json:"Principal,omitempty"`
-	Action    []string                       `json:"Action"`
-	Resource  []string                       `json:"Resource,omitempty"`
-	Condition map[string]map[string][]string `json:"Condition,omitempty"`
+	Sid         string                         `json:"Sid,omitempty"`
+	Effect      string                         `json:"Effect"`
+	Principal   map[string][]string            `json:"Principal,omitempty"`
+	Action      []string                       `json:"Action"`
+	Resource    []string                       `json:"Resource,omitempty"`
+	NotResource []string                       `json:"NotResource,omitempty"`
+	Condition   map[string]map[string][]string `json:"Condition,omitempty"`
 }
 
 // New returns a document of the current policy language version.
@@ -52,6 +56,12 @@ func (s Statement) To(principalType string, ids ...string) Statement {
 	return s
 }
 
+// NotOn makes the statement apply to every resource but these (NotResource) and returns it.
+func (s Statement) NotOn(resources ...string) Statement {
+	s.Resource, s.NotResource = nil, resources
+	return s
+}
+
 // When adds a condition and returns the statement.
 func (s Statement) When(operator, key string, values ...string) Statement {
 	if s.Condition == nil {
@@ -77,6 +87,17 @@ func DenyInsecureTransport(bucket string) Statement {
 	arn := BucketArn(bucket)
 	return Deny("DenyInsecureTransport", []string{"s3:*"}, []string{arn, arn + "/*"}).
 		To("AWS", "*").When("Bool", "aws:SecureTransport", "false")
+}
+
+// SessionLogs lets an instance stream its Session Manager sessions to the account's session log group
+// (the bootstrap's preferences name it; Session Manager checks the group when a session starts).
+// DescribeLogGroups is a list action, so it is granted on every group of the account (it reveals names).
+func SessionLogs(region, account, group string) []Statement {
+	return []Statement{
+		Allow("SessionLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			[]string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", region, account, group)}),
+		Allow("FindSessionLogs", []string{"logs:DescribeLogGroups"}, []string{fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)}),
+	}
 }
 
 // SessionManagerActions are what the SSM agent needs for Session Manager and Run Command: the

@@ -291,6 +291,9 @@ func TestIamIsScopedToThisStack(t *testing.T) {
 	assert.Equal(t, []string{"ssm.ap-northeast-1.amazonaws.com"}, decrypt.Condition["StringEquals"]["kms:ViaService"])
 	assert.Equal(t, []string{params + "/*"}, decrypt.Condition["StringLike"]["kms:EncryptionContext:PARAMETER_ARN"])
 
+	assert.Equal(t, []string{"arn:aws:logs:ap-northeast-1:" + account + ":log-group:/tastylog/session-manager:*"}, st["SessionLogs"].Resource,
+		"sessions stream to the account's session log group (the bootstrap's preferences)")
+	assert.NotContains(t, st["FindSessionLogs"].Action, "logs:PutLogEvents")
 	assert.Equal(t, []string{"s3:GetObject"}, st["ReadReleases"].Action)
 	assert.Equal(t, []string{"arn:aws:s3:::" + deployBucket + "/*"}, st["ReadReleases"].Resource)
 	assert.Equal(t, []string{"arn:aws:s3:::" + deployBucket}, st["ListReleases"].Resource)

@@ -130,6 +130,7 @@ func TestNatInstanceSelfHeals(t *testing.T) {
 	}
 	assert.Equal(t, []string{"ec2:DescribeNetworkInterfaces"}, st["FindInterface"].Action)
 	assert.Contains(t, st["SessionManager"].Action, "ssmmessages:OpenDataChannel")
+	assert.Equal(t, []string{"arn:aws:logs:ap-northeast-1:" + account + ":log-group:/tastylog/session-manager:*"}, st["SessionLogs"].Resource)
 
 	userData, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
 	require.NoError(t, err)

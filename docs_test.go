@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/tastylog/infra/internal/computespec"
 	"github.com/tastylog/infra/internal/netspec"
@@ -331,4 +332,96 @@ func TestPlanReportsBadConfigLikeUp(t *testing.T) {
 	report, _, err := planrun.Plan(".", "dev", map[string]string{"tastylog:natStrategy": "single"})
 	require.NoError(t, err)
 	assert.Greater(t, report.Bill.Total(), 100.0, "a NAT gateway instead of the instance: the plan follows --set")
+}
+
+// The workflows a careful team would accept: every action pinned by commit SHA (with its version said), no
+// permission granted at the top and each job's own minimal, deployments serialised per stack and only
+// from main, pull requests without credentials skipped rather than failed, a daily drift check, and the
+// Pulumi CLI of .pulumi-version.
+func TestWorkflows(t *testing.T) {
+	type step struct {
+		Uses string            `yaml:"uses"`
+		Run  string            `yaml:"run"`
+		With map[string]string `yaml:"with"`
+	}
+	type job struct {
+		If          string         `yaml:"if"`
+		Environment string         `yaml:"environment"`
+		Permissions map[string]any `yaml:"permissions"`
+		Steps       []step         `yaml:"steps"`
+	}
+	type workflow struct {
+		On          map[string]any `yaml:"on"`
+		Permissions map[string]any `yaml:"permissions"`
+		Concurrency map[string]any `yaml:"concurrency"`
+		Jobs        map[string]job `yaml:"jobs"`
+	}
+	pinned := regexp.MustCompile(`^[\w.-]+/[\w.-]+@[0-9a-f]{40}$`)
+	read := func(name string) (workflow, string) {
+		raw, err := os.ReadFile(".github/workflows/" + name)
+		require.NoError(t, err)
+		var w workflow
+		require.NoError(t, yaml.Unmarshal(raw, &w), name)
+		return w, string(raw)
+	}
+	for _, name := range []string{"pull-request.yml", "deploy.yml", "drift.yml"} {
+		w, raw := read(name)
+		assert.NotNil(t, w.Permissions, "%s: top-level permissions are set", name)
+		assert.Empty(t, w.Permissions, "%s: nothing is granted to the whole workflow", name)
+		for jobName, j := range w.Jobs {
+			assert.NotNil(t, j.Permissions, "%s %s: the job says what it needs", name, jobName)
+			for perm, level := range j.Permissions {
+				assert.Contains(t, []string{"contents", "id-token", "pull-requests", "issues"}, perm, "%s %s", name, jobName)
+				assert.NotEqual(t, "write", level == "write" && perm == "contents", "%s %s: contents stay read-only", name, jobName)
+			}
+			for _, s := range j.Steps {
+				if s.Uses != "" {
+					assert.Regexp(t, pinned, s.Uses, "%s %s: %s is pinned by commit SHA", name, jobName, s.Uses)
+					assert.Regexp(t, regexp.MustCompile(regexp.QuoteMeta(s.Uses)+` # v\d+\.\d+\.\d+`), raw, "%s: %s says its version", name, s.Uses)
+					if strings.HasPrefix(s.Uses, "actions/checkout@") {
+						assert.Equal(t, "false", s.With["persist-credentials"], "%s %s: the checkout keeps no token", name, jobName)
+					}
+				}
+				if strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "install-pulumi") {
+					assert.Contains(t, s.Run, "--non-interactive", "%s %s", name, jobName)
+				}
+			}
+			if j.Permissions["id-token"] == "write" {
+				assert.Condition(t, func() bool {
+					for _, s := range j.Steps {
+						if strings.Contains(s.Run, "install-pulumi.sh") {
+							return true
+						}
+					}
+					return false
+				}, "%s %s: the CLI of .pulumi-version", name, jobName)
+			}
+		}
+	}
+	pr, _ := read("pull-request.yml")
+	assert.Contains(t, pr.Jobs["preview"].If, "github.event.pull_request.head.repo.full_name == github.repository")
+	assert.Contains(t, pr.Jobs["preview"].If, "dependabot[bot]")
+	assert.Contains(t, pr.Jobs["preview-skipped"].If, "!= github.repository", "a fork's pull request is told why")
+	assert.Equal(t, "write", pr.Jobs["preview"].Permissions["pull-requests"], "failed previews are commented too")
+
+	deploy, _ := read("deploy.yml")
+	assert.Equal(t, false, deploy.Concurrency["cancel-in-progress"], "never cancel an update half-way")
+	assert.Contains(t, deploy.Concurrency["group"], "inputs.stack", "one deployment per stack")
+	for _, jobName := range []string{"preview", "up"} {
+		assert.Equal(t, "github.ref == 'refs/heads/main'", deploy.Jobs[jobName].If, "deployments only from main")
+	}
+	assert.NotEmpty(t, deploy.Jobs["up"].Environment, "the up runs in the stack's environment (prod needs reviewers)")
+	assert.Empty(t, deploy.Jobs["preview"].Environment)
+	push := deploy.On["push"].(map[string]any)
+	assert.Contains(t, push["paths-ignore"], "docs/**", "a docs-only change does not deploy")
+
+	drift, _ := read("drift.yml")
+	assert.Contains(t, drift.On, "schedule")
+
+	version, err := os.ReadFile(".pulumi-version")
+	require.NoError(t, err)
+	assert.Regexp(t, `^3\.\d+\.\d+\n$`, string(version))
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "Pulumi CLI "+strings.TrimSpace(string(version)), "README names the pinned CLI")
 }

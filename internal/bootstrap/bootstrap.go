@@ -44,6 +44,8 @@ type Account struct {
 	SecretsProvider pulumi.StringOutput
 	// PreviewRoleArn is the pull requests' role; DeployRoleArns the deploy role of each environment.
 	PreviewRoleArn pulumi.StringOutput
+	// MainRoleArn is the role of read-only workflows on main: the deploy's preview and the drift check.
+	MainRoleArn    pulumi.StringOutput
 	DeployRoleArns pulumi.StringMapOutput
 	BudgetName     pulumi.StringOutput
 	StateBucket    pulumi.StringOutput
@@ -60,7 +62,7 @@ type builder struct {
 	keyArn, keyAlias  pulumi.StringOutput
 	bucket, bucketArn pulumi.StringOutput
 	provider          pulumi.StringOutput // the OIDC provider's ARN
-	preview           pulumi.StringOutput
+	preview, main     pulumi.StringOutput
 	deploy            pulumi.StringMap
 	budget            pulumi.StringOutput
 }
@@ -93,6 +95,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	component.BackendUrl = pulumi.Sprintf("s3://%s", b.bucket)
 	component.SecretsProvider = pulumi.Sprintf("awskms://%s?region=%s", b.keyAlias, args.Region)
 	component.PreviewRoleArn = b.preview
+	component.MainRoleArn = b.main
 	component.DeployRoleArns = b.deploy.ToStringMapOutput()
 	component.BudgetName = b.budget
 	component.StateBucket = b.bucket
@@ -109,6 +112,7 @@ func (a *Account) Exports() pulumi.Map {
 		"backendUrl":      a.BackendUrl,
 		"secretsProvider": a.SecretsProvider,
 		"previewRoleArn":  a.PreviewRoleArn,
+		"mainRoleArn":     a.MainRoleArn,
 		"deployRoleArns":  a.DeployRoleArns,
 		"budgetName":      a.BudgetName,
 		"stateBucketName": a.StateBucket,

@@ -47,8 +47,10 @@ func githubTrust(provider, subject string) iampolicy.Document {
 // PreviewSubject and DeploySubject are the OIDC subjects of a pull request's workflow and of a job that
 // deploys to a GitHub environment.
 func PreviewSubject(repo string) string        { return "repo:" + repo + ":pull_request" }
+func MainSubject(repo string) string           { return "repo:" + repo + ":ref:refs/heads/main" }
 func DeploySubject(repo, env string) string    { return "repo:" + repo + ":environment:" + env }
 func PreviewRoleName(prefix string) string     { return prefix + "-github-preview" }
+func MainRoleName(prefix string) string        { return prefix + "-github-main" }
 func DeployRoleName(prefix, env string) string { return prefix + "-github-deploy-" + env }
 
 // scope is what the roles' policies are written for.
@@ -67,6 +69,22 @@ func previewPolicy(s scope) iampolicy.Document {
 		iampolicy.Deny("NoDataReads", []string{"s3:GetObject", "s3:GetObjectVersion"}, nil).NotOn(bucket+"/*"),
 		iampolicy.Deny("NoSecretReads", []string{"secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
 			[]string{"arn:aws:secretsmanager:*:" + s.Account + ":secret:*", "arn:aws:ssm:*:" + s.Account + ":parameter/*"}),
+	)
+}
+
+// mainPolicy is the reviewed code's read-only role (workflows on main: the deploy's preview that the
+// approver reads, the drift check's refresh): the state, its lock and the secrets, and, unlike a pull
+// request's preview, the stacks' parameters a refresh reads (decrypted through SSM only).
+func mainPolicy(s scope) iampolicy.Document {
+	bucket := iampolicy.BucketArn(s.Bucket)
+	return iampolicy.New(
+		iampolicy.Allow("ReadState", []string{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, []string{bucket, bucket + "/*"}),
+		iampolicy.Allow("LockState", []string{"s3:PutObject", "s3:DeleteObject"}, []string{bucket + "/.pulumi/locks/*"}),
+		iampolicy.Allow("DecryptStateAndSecrets", []string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{s.Key}),
+		iampolicy.Allow("ReadTheStacksParameters", []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
+			[]string{"arn:aws:ssm:*:" + s.Account + ":parameter/" + s.Prefix + "/*"}),
+		iampolicy.Allow("DecryptThemThroughSsm", []string{"kms:Decrypt"}, []string{"arn:aws:kms:*:" + s.Account + ":key/*"}).
+			When("StringLike", "kms:ViaService", "ssm.*.amazonaws.com"),
 	)
 }
 
@@ -143,6 +161,17 @@ func (b *builder) buildRoles() error {
 		return err
 	}
 	b.preview = preview.Arn
+	mainName := MainRoleName(b.name)
+	main, err := role(mainName, "Read-only workflows on the main branch of "+repo+" (deploy previews, drift checks)", MainSubject(repo), policyOf(mainPolicy))
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicyAttachment(b.ctx, mainName+"-read-only", &iam.RolePolicyAttachmentArgs{
+		Role: main.Name, PolicyArn: pulumi.String("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+	}, b.opts...); err != nil {
+		return err
+	}
+	b.main = main.Arn
 	b.deploy = pulumi.StringMap{}
 	for _, env := range b.args.Environments {
 		name := DeployRoleName(b.name, env)

@@ -44,6 +44,7 @@ func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
 	assert.Equal(t, []string{"sts.amazonaws.com"}, oidc.Strings("clientIdLists"))
 	for name, subject := range map[string]string{
 		"tastylog-github-preview":     "repo:example/tastylog-infra:pull_request",
+		"tastylog-github-main":        "repo:example/tastylog-infra:ref:refs/heads/main",
 		"tastylog-github-deploy-dev":  "repo:example/tastylog-infra:environment:dev",
 		"tastylog-github-deploy-prod": "repo:example/tastylog-infra:environment:prod",
 	} {

@@ -119,6 +119,10 @@ const (
 	typeTaskDefinition = "aws:ecs/taskDefinition:TaskDefinition"
 	typeEcsService     = "aws:ecs/service:Service"
 	typeRepository     = "aws:ecr/repository:Repository"
+	typeQueue          = "aws:sqs/queue:Queue"
+	typeFunction       = "aws:lambda/function:Function"
+	typeApiStage       = "aws:apigateway/stage:Stage"
+	typeMethodSettings = "aws:apigateway/methodSettings:MethodSettings"
 )
 
 // Rules are the project's policies.
@@ -213,6 +217,11 @@ var Rules = []Rule{
 		Name:        "containers-hardened",
 		Description: "Containers run unprivileged, as a non-root user, on a read-only root filesystem, with secrets only as secrets; services give tasks no public address and production no Spot capacity; repositories keep tags immutable and scan on push.",
 		Resource:    containersHardened,
+	},
+	{
+		Name:        "serverless-hardened",
+		Description: "Queues are encrypted, functions log to a group of their own and keep no secret in their environment, API stages keep access logs and log no request bodies.",
+		Resource:    serverlessHardened,
 	},
 	{
 		Name:        "stateful-resources-protected",
@@ -676,6 +685,42 @@ func containersHardened(r Resource) []string {
 		}
 		if scan, _ := r.Props["imageScanningConfiguration"].(map[string]any); scan["scanOnPush"] != true {
 			out = append(out, "images are not scanned on push")
+		}
+	}
+	return out
+}
+
+func serverlessHardened(r Resource) []string {
+	var out []string
+	switch r.Type {
+	case typeQueue:
+		if r.Props["sqsManagedSseEnabled"] != true && str(r.Props, "kmsMasterKeyId") == "" && !r.Unknown["kmsMasterKeyId"] {
+			out = append(out, "the queue is not encrypted")
+		}
+	case typeFunction:
+		if lc, _ := r.Props["loggingConfig"].(map[string]any); lc == nil || lc["logGroup"] == nil || lc["logGroup"] == "" {
+			if !r.Unknown["loggingConfig"] {
+				out = append(out, "the function logs to a group Lambda creates, with no retention")
+			}
+		}
+		env, _ := r.Props["environment"].(map[string]any)
+		vars, _ := env["variables"].(map[string]any)
+		for name := range vars {
+			for _, word := range secretLooking {
+				if strings.Contains(strings.ToUpper(name), word) {
+					out = append(out, fmt.Sprintf("the function has %s in its environment; read it from Parameter Store", name))
+					break
+				}
+			}
+		}
+		sort.Strings(out)
+	case typeApiStage:
+		if als, _ := r.Props["accessLogSettings"].(map[string]any); als == nil && !r.Unknown["accessLogSettings"] {
+			out = append(out, "the stage keeps no access log")
+		}
+	case typeMethodSettings:
+		if s, _ := r.Props["settings"].(map[string]any); s["dataTraceEnabled"] == true {
+			out = append(out, "the stage logs request and response bodies (dataTraceEnabled)")
 		}
 	}
 	return out

@@ -3,7 +3,7 @@
 // Pulumi.<stack>.yaml the way the CLI hands them to the program, runs the real program (package stack)
 // under the test kit's mocks, and reports on the graph it records.
 //
-//	go run ./cmd/plan --stack dev [--set key=value ...] [--format text|json|markdown]
+//	go run ./cmd/plan --stack dev [--set key=value ...] [--usage name=value ...] [--format text|json|markdown]
 //	                  [--mermaid FILE] [--drawio FILE]
 package main
 
@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/tastylog/infra/internal/planrun"
+	"github.com/tastylog/infra/internal/pricing"
 )
 
 type sets map[string]string
@@ -50,6 +51,14 @@ func run(args []string, out io.Writer) error {
 	drawio := fs.String("drawio", "", "write the architecture as a draw.io file to this file")
 	overrides := sets{}
 	fs.Var(overrides, "set", "a config value to plan with instead of the stack file's, key=value (repeatable; tastylog: is implied)")
+	usage := pricing.DefaultUsage()
+	fs.Func("usage", "a usage assumption to price with, name=value such as cloudFrontGB=100 (repeatable)", func(v string) error {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok {
+			return fmt.Errorf("want name=value, such as cloudFrontGB=100")
+		}
+		return usage.SetUsage(name, value)
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,7 +68,7 @@ func run(args []string, out io.Writer) error {
 	if *format != "text" && *format != "json" && *format != "markdown" {
 		return fmt.Errorf("--format %q: want text, json or markdown", *format)
 	}
-	report, diagram, err := planrun.Plan(*dir, *stackName, overrides)
+	report, diagram, err := planrun.PlanWith(*dir, *stackName, overrides, usage)
 	if err != nil {
 		return err
 	}

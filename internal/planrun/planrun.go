@@ -21,6 +21,11 @@ import (
 // Plan runs the program for stack in dir (with overrides) and its cheapest and safest common variations,
 // and returns the report and the diagram.
 func Plan(dir, stackName string, overrides map[string]string) (plan.Report, plan.Diagram, error) {
+	return PlanWith(dir, stackName, overrides, pricing.DefaultUsage())
+}
+
+// PlanWith is Plan under other usage assumptions.
+func PlanWith(dir, stackName string, overrides map[string]string, usage pricing.Usage) (plan.Report, plan.Diagram, error) {
 	project, err := stackfile.ReadProject(dir)
 	if err != nil {
 		return plan.Report{}, plan.Diagram{}, err
@@ -41,7 +46,6 @@ func Plan(dir, stackName string, overrides map[string]string) (plan.Report, plan
 		return plan.Report{}, plan.Diagram{}, err
 	}
 	region := config["aws:region"]
-	usage := pricing.DefaultUsage()
 	report := plan.Build(stackName, region, graph, usage)
 	valid := func(c map[string]string) error {
 		_, problems := stackconfig.Load(project.Name, stackName, c)

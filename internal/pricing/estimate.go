@@ -3,8 +3,10 @@ package pricing
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -463,4 +465,32 @@ func (b Bill) Markdown() string {
 	}
 	fmt.Fprintf(&sb, "| **total** | | **$%.2f** |\n", b.Total())
 	return sb.String()
+}
+
+// SetUsage sets one usage assumption by its field name (case-insensitive, such as cloudFrontGB=100), for
+// a plan that prices another month than the default.
+func (u *Usage) SetUsage(name, value string) error {
+	v := reflect.ValueOf(u).Elem()
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if !strings.EqualFold(f.Name, name) {
+			continue
+		}
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("usage %s=%q: want a number, 0 or more", name, value)
+		}
+		switch v.Field(i).Kind() {
+		case reflect.Int:
+			v.Field(i).SetInt(int64(n))
+		default:
+			v.Field(i).SetFloat(n)
+		}
+		return nil
+	}
+	var names []string
+	for i := range v.NumField() {
+		names = append(names, v.Type().Field(i).Name)
+	}
+	return fmt.Errorf("usage %s: not an assumption; known: %s", name, strings.Join(names, ", "))
 }

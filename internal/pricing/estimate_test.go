@@ -118,3 +118,19 @@ func TestPricesHaveSources(t *testing.T) {
 		}
 	}
 }
+
+func TestSetUsage(t *testing.T) {
+	u := DefaultUsage()
+	if err := u.SetUsage("cloudfrontgb", "100"); err != nil || u.CloudFrontGB != 100 {
+		t.Errorf("SetUsage = %v, CloudFrontGB %v", err, u.CloudFrontGB)
+	}
+	if err := u.SetUsage("Jobs", "250000"); err != nil || u.Jobs != 250000 {
+		t.Errorf("SetUsage = %v, Jobs %v", err, u.Jobs)
+	}
+	if err := u.SetUsage("visitors", "1"); err == nil || !strings.Contains(err.Error(), "known: ALBLCUs") {
+		t.Errorf("SetUsage(visitors) = %v", err)
+	}
+	if err := u.SetUsage("S3GB", "-1"); err == nil {
+		t.Error("a negative assumption is refused")
+	}
+}

@@ -294,6 +294,7 @@ func TestReadmeBillIsTheEstimate(t *testing.T) {
 // diagrams (docs/diagrams) are what cmd/plan makes of it now, README's summaries are theirs, and README's
 // picture is dev's diagram. `make docs` writes them again.
 func TestPlansAndDiagramsAreTheProgram(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	var summaries []string

@@ -163,24 +163,28 @@ func merged(a, b map[string]string) map[string]string {
 const exampleStack = "example"
 
 func TestShippedStacks(t *testing.T) {
+	t.Parallel()
 	for _, stack := range stacks(t) {
 		if stack == exampleStack {
 			// Its pipeline's source is GitHub: there is no S3 source object. Both compute modes: the servers'
 			// rollout and the tasks' blue/green deployment.
-			t.Run(stack, func(t *testing.T) { checkStack(t, stack, nil, []string{"pipelineSourceObject"}) })
+			t.Run(stack, func(t *testing.T) { t.Parallel(); checkStack(t, stack, nil, []string{"pipelineSourceObject"}) })
 			t.Run(stack+"/OtherComputeMode", func(t *testing.T) {
+				t.Parallel()
 				checkStack(t, stack, otherComputeMode(t, stack), []string{"pipelineSourceObject"})
 			})
 			continue
 		}
 		for _, mode := range modes {
 			t.Run(stack+"/"+mode.name, func(t *testing.T) {
+				t.Parallel()
 				checkStack(t, stack, mode.overrides, mode.emptyOutputs)
 			})
 		}
 		// Both compute modes of each stack file, with and without a domain.
 		for _, mode := range modes[:2] {
 			t.Run(stack+"/OtherComputeMode/"+mode.name, func(t *testing.T) {
+				t.Parallel()
 				checkStack(t, stack, merged(mode.overrides, otherComputeMode(t, stack)), mode.emptyOutputs)
 			})
 		}
@@ -703,6 +707,7 @@ func TestRegionOpenedSince2022(t *testing.T) {
 // fails validation before anything is registered, or builds a graph that passes every mandatory policy.
 // Among them: prod copied with only production false, and the teardown step of docs (guards off).
 func TestValidationAndPoliciesAgree(t *testing.T) {
+	t.Parallel() // 64 runs of the program: beside the other tests, not after them
 	keys := []string{"tastylog:production", "tastylog:dbDeletionProtection", "tastylog:forceDestroyBuckets",
 		"tastylog:dbSkipFinalSnapshot", "tastylog:albDeletionProtection"}
 	for _, stack := range []string{"dev", "prod"} {
@@ -715,6 +720,7 @@ func TestValidationAndPoliciesAgree(t *testing.T) {
 				name = append(name, fmt.Sprintf("%s=%v", strings.TrimPrefix(k, "tastylog:"), v))
 			}
 			t.Run(stack+"/"+strings.Join(name, ","), func(t *testing.T) {
+				t.Parallel()
 				m, _, err := runStack(t, stack, overrides)
 				if err != nil {
 					var report *configerr.Report

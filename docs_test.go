@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -425,4 +426,33 @@ func TestWorkflows(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	assert.Contains(t, string(readme), "Pulumi CLI "+strings.TrimSpace(string(version)), "README names the pinned CLI")
+}
+
+// README's NAT and endpoint tables are priced from the same list prices as the estimate: a changed price
+// changes them.
+func TestReadmeNatAndEndpointPrices(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	price := func(key string) float64 {
+		p, ok := pricing.Lookup("ap-northeast-1", key)
+		require.True(t, ok, key)
+		return p.USD * pricing.HoursPerMonth
+	}
+	endpoint := price(pricing.EndpointAZHour)
+	for _, n := range []float64{4 * 2, 6 * 2, 6, 4, 5 * 2, 5} {
+		assert.Contains(t, string(readme), fmt.Sprintf("$%.2f", n*endpoint), "an endpoint choice of %v endpoint-AZs", n)
+	}
+	assert.Contains(t, string(readme), fmt.Sprintf("about $%.2f each per AZ", math.Round(endpoint*10)/10), "the price of one endpoint in one AZ")
+	gateway := price(pricing.NatGatewayHour) + price(pricing.PublicIPv4Hour)
+	assert.Contains(t, string(readme), fmt.Sprintf("about $%.0f (gateway and address)", gateway))
+	assert.Contains(t, string(readme), fmt.Sprintf("about $%.0f in two AZs", 2*gateway))
+	m, _, err := runStack(t, "dev", nil)
+	require.NoError(t, err)
+	instance := 0.0 // the dev bill's NAT instance, its disk and its address
+	for _, l := range pricing.Estimate("ap-northeast-1", m.PricingResources(), pricing.DefaultUsage()).Lines {
+		if strings.Contains(l.Item, "-nat-") {
+			instance += l.USD
+		}
+	}
+	assert.Contains(t, string(readme), fmt.Sprintf("about $%.0f (t4g.nano, disk, address)", instance))
 }

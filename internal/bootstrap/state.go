@@ -46,16 +46,23 @@ func (b *builder) buildKey() error {
 // StateBucketName is the state bucket of an account: one name per account, known before it exists.
 func StateBucketName(prefix, account string) string { return prefix + "-pulumi-state-" + account }
 
-// buildStateBucket creates the bucket Pulumi's S3 backend keeps every stack's state in: private, TLS
-// only, versioned (an overwritten state is recoverable for StateVersionDays), encrypted with the key,
-// protected and kept if the bootstrap stack is ever destroyed.
-func (b *builder) buildStateBucket() error {
-	name := StateBucketName(b.name, b.args.AccountId)
-	base := b.name + "-state-bucket"
-	bucket, err := s3.NewBucketV2(b.ctx, base, &s3.BucketV2Args{Bucket: pulumi.String(name), Tags: layer.NameTags(name)},
-		b.with(pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+// StateLogsBucketName is the bucket the state bucket's S3 server access logs go to: who read or wrote
+// which state, and when.
+func StateLogsBucketName(prefix, account string) string {
+	return prefix + "-pulumi-state-logs-" + account
+}
+
+// stateLogDays is how long the state bucket's access logs are kept.
+const stateLogDays = 365
+
+// privateBucket creates a bucket with the settings every bucket here has: public access blocked, ACLs off,
+// default encryption (SSE-KMS with the key, or SSE-S3 where a service delivers that cannot use it), the
+// lifecycle rule, and the bucket policy; it returns the bucket once the policy is in place.
+func (b *builder) privateBucket(base, name string, kms, versioned bool, rule s3.BucketLifecycleConfigurationV2RuleArgs,
+	policy iampolicy.Document, opts ...pulumi.ResourceOption) (*s3.BucketV2, []pulumi.Resource, error) {
+	bucket, err := s3.NewBucketV2(b.ctx, base, &s3.BucketV2Args{Bucket: pulumi.String(name), Tags: layer.NameTags(name)}, b.with(opts...)...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	id := bucket.ID().ToStringOutput()
 	pab, err := s3.NewBucketPublicAccessBlock(b.ctx, base+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
@@ -63,46 +70,79 @@ func (b *builder) buildStateBucket() error {
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
 	}, b.opts...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	ownership, err := s3.NewBucketOwnershipControls(b.ctx, base+"-ownership", &s3.BucketOwnershipControlsArgs{
 		Bucket: id, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
 	}, b.opts...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if _, err := s3.NewBucketVersioningV2(b.ctx, base+"-versioning", &s3.BucketVersioningV2Args{
-		Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, b.opts...); err != nil {
-		return err
+	if versioned {
+		if _, err := s3.NewBucketVersioningV2(b.ctx, base+"-versioning", &s3.BucketVersioningV2Args{
+			Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+		}, b.opts...); err != nil {
+			return nil, nil, err
+		}
+	}
+	byDefault := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	if kms {
+		byDefault = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: b.keyArn,
+		}
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, base+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: id,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: b.keyArn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
+			ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled: pulumi.Bool(kms),
 		}},
 	}, b.opts...); err != nil {
+		return nil, nil, err
+	}
+	rule.Status, rule.Filter = pulumi.String("Enabled"), s3.BucketLifecycleConfigurationV2RuleFilterArgs{}
+	rule.AbortIncompleteMultipartUpload = s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)}
+	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, base+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: id, Rules: s3.BucketLifecycleConfigurationV2RuleArray{rule},
+	}, b.opts...); err != nil {
+		return nil, nil, err
+	}
+	p, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: pulumi.String(policy.JSON())},
+		b.with(pulumi.DependsOn([]pulumi.Resource{pab, ownership}))...)
+	return bucket, []pulumi.Resource{pab, ownership, p}, err
+}
+
+// buildStateBucket creates the bucket Pulumi's S3 backend keeps every stack's state in: private, TLS
+// only, versioned (an overwritten state is recoverable for StateVersionDays), encrypted with the key,
+// access-logged to a bucket of its own, protected and kept if the bootstrap stack is ever destroyed.
+func (b *builder) buildStateBucket() error {
+	name := StateBucketName(b.name, b.args.AccountId)
+	logsName := StateLogsBucketName(b.name, b.args.AccountId)
+	keep := []pulumi.ResourceOption{pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+	logsArn := iampolicy.BucketArn(logsName)
+	logs, logsReady, err := b.privateBucket(b.name+"-state-logs-bucket", logsName, false, false,
+		s3.BucketLifecycleConfigurationV2RuleArgs{Id: pulumi.String("expire-access-logs"),
+			Expiration: s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(stateLogDays)}},
+		iampolicy.New(iampolicy.DenyInsecureTransport(logsName),
+			iampolicy.Allow("S3ServerAccessLogs", []string{"s3:PutObject"}, []string{logsArn + "/*"}).
+				To("Service", "logging.s3.amazonaws.com").
+				When("ArnLike", "aws:SourceArn", iampolicy.BucketArn(name)).
+				When("StringEquals", "aws:SourceAccount", b.args.AccountId)),
+		keep...)
+	if err != nil {
 		return err
 	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, base+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: id,
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id: pulumi.String("expire-old-state"), Status: pulumi.String("Enabled"), Filter: s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+	bucket, _, err := b.privateBucket(b.name+"-state-bucket", name, true, true,
+		s3.BucketLifecycleConfigurationV2RuleArgs{Id: pulumi.String("expire-old-state"),
 			NoncurrentVersionExpiration: s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
 				NoncurrentDays: pulumi.Int(b.args.StateVersionDays),
-			},
-			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
-		}},
-	}, b.opts...); err != nil {
+			}},
+		iampolicy.New(iampolicy.DenyInsecureTransport(name)), keep...)
+	if err != nil {
 		return err
 	}
-	if _, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{
-		Bucket: id,
-		Policy: pulumi.String(iampolicy.New(iampolicy.DenyInsecureTransport(name)).JSON()),
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{pab, ownership}))...); err != nil {
+	if _, err := s3.NewBucketLoggingV2(b.ctx, b.name+"-state-bucket-logging", &s3.BucketLoggingV2Args{
+		Bucket: bucket.ID().ToStringOutput(), TargetBucket: logs.Bucket, TargetPrefix: pulumi.String("state/"),
+	}, b.with(pulumi.DependsOn(logsReady))...); err != nil {
 		return err
 	}
 	b.bucket, b.bucketArn = bucket.Bucket, bucket.Arn

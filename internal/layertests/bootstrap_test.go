@@ -13,6 +13,7 @@ import (
 	"github.com/tastylog/infra/internal/bootstrapspec"
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
+	policypack "github.com/tastylog/infra/policy"
 )
 
 func bootstrapRun(t *testing.T, mutate ...func(*bootstrapspec.Spec)) (*testkit.Mocks, *bootstrap.Account) {
@@ -116,6 +117,12 @@ func TestBootstrapStateBucketIsHardened(t *testing.T) {
 	assert.Equal(t, "Enabled", m.One(t, "aws:s3/bucketVersioningV2:BucketVersioningV2", "tastylog-state-bucket-versioning").Input("versioningConfiguration").(map[string]any)["status"])
 	policy := doc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-bucket-policy").Str("policy"))
 	assert.Equal(t, "DenyInsecureTransport", policy.Statement[0].Sid)
+	logging := m.One(t, "aws:s3/bucketLoggingV2:BucketLoggingV2", "tastylog-state-bucket-logging")
+	assert.Equal(t, "tastylog-pulumi-state-logs-"+account, logging.Str("targetBucket"), "who read or wrote which state is logged")
+	logsPolicy := doc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-logs-bucket-policy").Str("policy"))
+	assert.Equal(t, []string{"logging.s3.amazonaws.com"}, logsPolicy.Statement[1].Principal["Service"])
+	assert.Equal(t, []string{"arn:aws:s3:::tastylog-pulumi-state-" + account}, logsPolicy.Statement[1].Condition["ArnLike"]["aws:SourceArn"])
+	assert.Empty(t, policypack.Check(policypack.Rules, m.PolicyResources()), "the bootstrap passes the project's policy pack")
 	key := m.One(t, "aws:kms/key:Key", "tastylog-pulumi-key")
 	assert.True(t, key.Bool("enableKeyRotation"))
 	assert.True(t, key.Protect)

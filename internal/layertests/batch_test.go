@@ -11,7 +11,6 @@ import (
 
 	"github.com/tastylog/infra/batch"
 	"github.com/tastylog/infra/internal/batchspec"
-	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/obsspec"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/observability"
@@ -46,17 +45,6 @@ func batchRun(t *testing.T, a *batch.Args) (*testkit.Mocks, *batch.Batch) {
 	return m, testkit.RunComponent(t, m, a.Region, func(ctx *pulumi.Context, p testkit.Providers) (*batch.Batch, error) {
 		return batch.New(ctx, componentName, a, pulumi.Providers(p.App))
 	})
-}
-
-func statements(t *testing.T, policy string) map[string]iampolicy.Statement {
-	t.Helper()
-	var doc iampolicy.Document
-	require.NoError(t, json.Unmarshal([]byte(policy), &doc))
-	out := map[string]iampolicy.Statement{}
-	for _, s := range doc.Statement {
-		out[s.Sid] = s
-	}
-	return out
 }
 
 // The notebook's four stages: the method request validates and authenticates, the integration request

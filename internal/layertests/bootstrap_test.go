@@ -11,7 +11,6 @@ import (
 
 	"github.com/tastylog/infra/internal/bootstrap"
 	"github.com/tastylog/infra/internal/bootstrapspec"
-	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/testkit"
 	policypack "github.com/tastylog/infra/policy"
 )
@@ -29,13 +28,6 @@ func bootstrapRun(t *testing.T, mutate ...func(*bootstrapspec.Spec)) (*testkit.M
 	})
 }
 
-func doc(t *testing.T, raw string) iampolicy.Document {
-	t.Helper()
-	var d iampolicy.Document
-	require.NoError(t, json.Unmarshal([]byte(raw), &d))
-	return d
-}
-
 // Each role trusts one subject of GitHub's tokens, exactly: pull requests of the repository for the
 // preview role, one environment of the repository for each deploy role; no wildcard anywhere.
 func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
@@ -50,7 +42,7 @@ func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
 		"tastylog-github-deploy-prod": "repo:example/tastylog-infra:environment:prod",
 	} {
 		role := m.One(t, typeRole, name)
-		trust := doc(t, role.Str("assumeRolePolicy"))
+		trust := policyDoc(t, role.Str("assumeRolePolicy"))
 		require.Len(t, trust.Statement, 1, name)
 		st := trust.Statement[0]
 		assert.Equal(t, []string{"sts:AssumeRoleWithWebIdentity"}, st.Action, name)
@@ -66,10 +58,7 @@ func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
 	assert.Len(t, arns, 2)
 
 	// The deploy role manages its environment's roles only, no people or keys, nothing of the bootstrap.
-	st := map[string]iampolicy.Statement{}
-	for _, s := range doc(t, m.One(t, typeRolePolicy, "tastylog-github-deploy-dev-policy").Str("policy")).Statement {
-		st[s.Sid] = s
-	}
+	st := statements(t, m.One(t, typeRolePolicy, "tastylog-github-deploy-dev-policy").Str("policy"))
 	assert.Equal(t, []string{"arn:aws:iam::" + account + ":role/tastylog-dev-*", "arn:aws:iam::" + account + ":instance-profile/tastylog-dev-*"}, st["ManageTheStacksRoles"].Resource)
 	assert.Equal(t, []string{"arn:aws:iam::" + account + ":role/tastylog-dev-*"}, st["PassTheStacksRoles"].Resource)
 	for _, deny := range []string{"NoPeopleNoKeys", "NotTheBootstrap", "NotTheKey", "NotTheGuards", "NotTheSessionPreferences"} {
@@ -78,10 +67,7 @@ func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
 	assert.NotContains(t, st["ManageTheStacksServices"].Action, "iam:*")
 
 	// The preview role reads, but not the stacks' data.
-	pv := map[string]iampolicy.Statement{}
-	for _, s := range doc(t, m.One(t, typeRolePolicy, "tastylog-github-preview-policy").Str("policy")).Statement {
-		pv[s.Sid] = s
-	}
+	pv := statements(t, m.One(t, typeRolePolicy, "tastylog-github-preview-policy").Str("policy"))
 	assert.Equal(t, "Deny", pv["NoDataReads"].Effect)
 	assert.Equal(t, []string{"arn:aws:s3:::tastylog-pulumi-state-" + account + "/*"}, pv["NoDataReads"].NotResource)
 	assert.Equal(t, []string{"s3:PutObject", "s3:DeleteObject"}, pv["LockState"].Action, "a preview writes nothing but its lock")
@@ -92,7 +78,7 @@ func TestBootstrapTrustIsScopedToTheRepositoryAndEnvironment(t *testing.T) {
 func TestBootstrapExistingOidcProvider(t *testing.T) {
 	m, _ := bootstrapRun(t, func(s *bootstrapspec.Spec) { s.CreateOidcProvider = false })
 	assert.Empty(t, m.ByType("aws:iam/openIdConnectProvider:OpenIdConnectProvider"))
-	trust := doc(t, m.One(t, typeRole, "tastylog-github-preview").Str("assumeRolePolicy"))
+	trust := policyDoc(t, m.One(t, typeRole, "tastylog-github-preview").Str("assumeRolePolicy"))
 	assert.Equal(t, []string{"arn:aws:iam::" + account + ":oidc-provider/token.actions.githubusercontent.com"}, trust.Statement[0].Principal["Federated"])
 }
 
@@ -115,11 +101,11 @@ func TestBootstrapStateBucketIsHardened(t *testing.T) {
 	life := m.One(t, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "tastylog-state-bucket-lifecycle").Objects("rules")[0]
 	assert.EqualValues(t, 30, life["noncurrentVersionExpiration"].(map[string]any)["noncurrentDays"])
 	assert.Equal(t, "Enabled", m.One(t, "aws:s3/bucketVersioningV2:BucketVersioningV2", "tastylog-state-bucket-versioning").Input("versioningConfiguration").(map[string]any)["status"])
-	policy := doc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-bucket-policy").Str("policy"))
+	policy := policyDoc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-bucket-policy").Str("policy"))
 	assert.Equal(t, "DenyInsecureTransport", policy.Statement[0].Sid)
 	logging := m.One(t, "aws:s3/bucketLoggingV2:BucketLoggingV2", "tastylog-state-bucket-logging")
 	assert.Equal(t, "tastylog-pulumi-state-logs-"+account, logging.Str("targetBucket"), "who read or wrote which state is logged")
-	logsPolicy := doc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-logs-bucket-policy").Str("policy"))
+	logsPolicy := policyDoc(t, m.One(t, "aws:s3/bucketPolicy:BucketPolicy", "tastylog-state-logs-bucket-policy").Str("policy"))
 	assert.Equal(t, []string{"logging.s3.amazonaws.com"}, logsPolicy.Statement[1].Principal["Service"])
 	assert.Equal(t, []string{"arn:aws:s3:::tastylog-pulumi-state-" + account}, logsPolicy.Statement[1].Condition["ArnLike"]["aws:SourceArn"])
 	assert.Empty(t, policypack.Check(policypack.Rules, m.PolicyResources()), "the bootstrap passes the project's policy pack")
@@ -137,7 +123,7 @@ func TestBootstrapStateBucketIsHardened(t *testing.T) {
 	for _, r := range m.All() {
 		for _, prop := range []string{"policy", "assumeRolePolicy"} {
 			if raw := r.Str(prop); raw != "" {
-				for _, s := range doc(t, raw).Statement {
+				for _, s := range policyDoc(t, raw).Statement {
 					if s.Effect == "Allow" {
 						assert.NotContains(t, s.Principal["AWS"], "*", "%s allows anyone", r.Name)
 					}
@@ -166,7 +152,7 @@ func TestBootstrapAccountGuards(t *testing.T) {
 	assert.Equal(t, "20", content.Inputs["idleSessionTimeout"])
 	logs := m.One(t, typeLogGroup, "tastylog-session-logs")
 	assert.Contains(t, logs.Str("kmsKeyId"), "tastylog-pulumi-key", "the session logs are encrypted with the key")
-	keyPolicy := doc(t, m.One(t, "aws:kms/key:Key", "tastylog-pulumi-key").Str("policy"))
+	keyPolicy := policyDoc(t, m.One(t, "aws:kms/key:Key", "tastylog-pulumi-key").Str("policy"))
 	assert.Equal(t, []string{"logs.ap-northeast-1.amazonaws.com"}, keyPolicy.Statement[1].Principal["Service"])
 	assert.Equal(t, "ACCOUNT", m.One(t, "aws:accessanalyzer/analyzer:Analyzer", "tastylog-access-analyzer").Str("type"))
 	budget := m.One(t, "aws:budgets/budget:Budget", "tastylog-monthly")

@@ -2,7 +2,6 @@ package layertests
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/netspec"
 	"github.com/tastylog/infra/internal/testkit"
 	"github.com/tastylog/infra/network"
@@ -116,12 +114,7 @@ func TestNatInstanceSelfHeals(t *testing.T) {
 	assert.Equal(t, "true", nic["associatePublicIpAddress"], "it reaches the EC2 API before it holds the Elastic IP")
 	assert.Equal(t, []any{id("tastylog-dev-nat-sg")}, nic["securityGroups"])
 
-	var doc iampolicy.Document
-	require.NoError(t, json.Unmarshal([]byte(m.One(t, typeRolePolicy, "tastylog-dev-nat-policy").Str("policy")), &doc))
-	st := map[string]iampolicy.Statement{}
-	for _, s := range doc.Statement {
-		st[s.Sid] = s
-	}
+	st := statements(t, m.One(t, typeRolePolicy, "tastylog-dev-nat-policy").Str("policy"))
 	takeOver := st["TakeOver"]
 	assert.ElementsMatch(t, []string{"ec2:ModifyNetworkInterfaceAttribute", "ec2:AttachNetworkInterface", "ec2:AssociateAddress"}, takeOver.Action)
 	assert.Equal(t, []string{"tastylog-dev"}, takeOver.Condition["StringEquals"]["aws:ResourceTag/NatInstance"], "only this stack's NAT resources")

@@ -62,30 +62,34 @@ type scope struct {
 // the data the stacks hold (objects, parameters, secrets), which ReadOnlyAccess alone would allow.
 func previewPolicy(s scope) iampolicy.Document {
 	bucket := iampolicy.BucketArn(s.Bucket)
-	return iampolicy.New(
-		iampolicy.Allow("ReadState", []string{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, []string{bucket, bucket + "/*"}),
-		iampolicy.Allow("LockState", []string{"s3:PutObject", "s3:DeleteObject"}, []string{bucket + "/.pulumi/locks/*"}),
-		iampolicy.Allow("DecryptStateAndSecrets", []string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{s.Key}),
+	return iampolicy.New(append(stateAccess(s),
 		iampolicy.Deny("NoDataReads", []string{"s3:GetObject", "s3:GetObjectVersion"}, nil).NotOn(bucket+"/*"),
 		iampolicy.Deny("NoSecretReads", []string{"secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
 			[]string{"arn:aws:secretsmanager:*:" + s.Account + ":secret:*", "arn:aws:ssm:*:" + s.Account + ":parameter/*"}),
-	)
+	)...)
 }
 
 // mainPolicy is the reviewed code's read-only role (workflows on main: the deploy's preview that the
 // approver reads, the drift check's refresh): the state, its lock and the secrets, and, unlike a pull
 // request's preview, the stacks' parameters a refresh reads (decrypted through SSM only).
 func mainPolicy(s scope) iampolicy.Document {
-	bucket := iampolicy.BucketArn(s.Bucket)
-	return iampolicy.New(
-		iampolicy.Allow("ReadState", []string{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, []string{bucket, bucket + "/*"}),
-		iampolicy.Allow("LockState", []string{"s3:PutObject", "s3:DeleteObject"}, []string{bucket + "/.pulumi/locks/*"}),
-		iampolicy.Allow("DecryptStateAndSecrets", []string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{s.Key}),
+	return iampolicy.New(append(stateAccess(s),
 		iampolicy.Allow("ReadTheStacksParameters", []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"},
 			[]string{"arn:aws:ssm:*:" + s.Account + ":parameter/" + s.Prefix + "/*"}),
 		iampolicy.Allow("DecryptThemThroughSsm", []string{"kms:Decrypt"}, []string{"arn:aws:kms:*:" + s.Account + ":key/*"}).
 			When("StringLike", "kms:ViaService", "ssm.*.amazonaws.com"),
-	)
+	)...)
+}
+
+// stateAccess is what every read-only workflow needs of the backend: read the state, take and release its
+// lock (the only objects it writes), and decrypt the state and the stacks' secrets.
+func stateAccess(s scope) []iampolicy.Statement {
+	bucket := iampolicy.BucketArn(s.Bucket)
+	return []iampolicy.Statement{
+		iampolicy.Allow("ReadState", []string{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"}, []string{bucket, bucket + "/*"}),
+		iampolicy.Allow("LockState", []string{"s3:PutObject", "s3:DeleteObject"}, []string{bucket + "/.pulumi/locks/*"}),
+		iampolicy.Allow("DecryptStateAndSecrets", []string{"kms:Decrypt", "kms:GenerateDataKey"}, []string{s.Key}),
+	}
 }
 
 // deployServices are the services the main project's stacks are made of: the deploy role may manage them.
@@ -127,60 +131,52 @@ func deployPolicy(s scope, env string) iampolicy.Document {
 // buildRoles creates the preview role (AWS's ReadOnlyAccess, without the data, for pull requests) and a
 // deploy role per environment, each trusted by one subject only, for an hour at a time.
 func (b *builder) buildRoles() error {
-	policyOf := func(f func(scope) iampolicy.Document) pulumi.StringOutput {
-		return pulumi.All(b.bucket, b.keyArn).ApplyT(func(in []any) string {
-			return f(scope{Account: b.args.AccountId, Region: b.args.Region, Bucket: in[0].(string), Key: in[1].(string), Prefix: b.name}).JSON()
-		}).(pulumi.StringOutput)
-	}
-	trust := func(subject string) pulumi.StringOutput {
-		return b.provider.ApplyT(func(p string) string { return githubTrust(p, subject).JSON() }).(pulumi.StringOutput)
-	}
-	role := func(name, description, subject string, policy pulumi.StringOutput) (*iam.Role, error) {
-		r, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
-			Name:               pulumi.String(name),
-			Description:        pulumi.String(description),
-			AssumeRolePolicy:   trust(subject),
-			MaxSessionDuration: pulumi.Int(3600),
-			Tags:               layer.NameTags(name),
-		}, b.opts...)
-		if err != nil {
-			return nil, err
-		}
-		_, err = iam.NewRolePolicy(b.ctx, name+"-policy", &iam.RolePolicyArgs{Role: r.Name, Policy: policy}, b.opts...)
-		return r, err
-	}
 	repo := b.args.GithubRepository
-	previewName := PreviewRoleName(b.name)
-	preview, err := role(previewName, "Pull-request previews of "+repo, PreviewSubject(repo), policyOf(previewPolicy))
-	if err != nil {
+	var err error
+	if b.preview, err = b.role(PreviewRoleName(b.name), "Pull-request previews of "+repo, PreviewSubject(repo), true, previewPolicy); err != nil {
 		return err
 	}
-	if _, err := iam.NewRolePolicyAttachment(b.ctx, previewName+"-read-only", &iam.RolePolicyAttachmentArgs{
-		Role: preview.Name, PolicyArn: pulumi.String("arn:aws:iam::aws:policy/ReadOnlyAccess"),
-	}, b.opts...); err != nil {
+	if b.main, err = b.role(MainRoleName(b.name), "Read-only workflows on the main branch of "+repo+" (deploy previews, drift checks)",
+		MainSubject(repo), true, mainPolicy); err != nil {
 		return err
 	}
-	b.preview = preview.Arn
-	mainName := MainRoleName(b.name)
-	main, err := role(mainName, "Read-only workflows on the main branch of "+repo+" (deploy previews, drift checks)", MainSubject(repo), policyOf(mainPolicy))
-	if err != nil {
-		return err
-	}
-	if _, err := iam.NewRolePolicyAttachment(b.ctx, mainName+"-read-only", &iam.RolePolicyAttachmentArgs{
-		Role: main.Name, PolicyArn: pulumi.String("arn:aws:iam::aws:policy/ReadOnlyAccess"),
-	}, b.opts...); err != nil {
-		return err
-	}
-	b.main = main.Arn
 	b.deploy = pulumi.StringMap{}
 	for _, env := range b.args.Environments {
-		name := DeployRoleName(b.name, env)
-		r, err := role(name, "Deployments of "+repo+" to the "+env+" environment", DeploySubject(repo, env),
-			policyOf(func(s scope) iampolicy.Document { return deployPolicy(s, env) }))
+		arn, err := b.role(DeployRoleName(b.name, env), "Deployments of "+repo+" to the "+env+" environment", DeploySubject(repo, env), false,
+			func(s scope) iampolicy.Document { return deployPolicy(s, env) })
 		if err != nil {
 			return err
 		}
-		b.deploy[env] = r.Arn
+		b.deploy[env] = arn
 	}
 	return nil
+}
+
+// role creates a role that one GitHub subject may assume for an hour, with its inline policy written for
+// the state bucket and key once they exist, and AWS's ReadOnlyAccess when readOnly.
+func (b *builder) role(name, description, subject string, readOnly bool, policy func(scope) iampolicy.Document) (pulumi.StringOutput, error) {
+	r, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
+		Name:               pulumi.String(name),
+		Description:        pulumi.String(description),
+		AssumeRolePolicy:   b.provider.ApplyT(func(p string) string { return githubTrust(p, subject).JSON() }).(pulumi.StringOutput),
+		MaxSessionDuration: pulumi.Int(3600),
+		Tags:               layer.NameTags(name),
+	}, b.opts...)
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	doc := pulumi.All(b.bucket, b.keyArn).ApplyT(func(in []any) string {
+		return policy(scope{Account: b.args.AccountId, Region: b.args.Region, Bucket: in[0].(string), Key: in[1].(string), Prefix: b.name}).JSON()
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(b.ctx, name+"-policy", &iam.RolePolicyArgs{Role: r.Name, Policy: doc}, b.opts...); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	if readOnly {
+		if _, err := iam.NewRolePolicyAttachment(b.ctx, name+"-read-only", &iam.RolePolicyAttachmentArgs{
+			Role: r.Name, PolicyArn: pulumi.String("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+		}, b.opts...); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+	}
+	return r.Arn, nil
 }

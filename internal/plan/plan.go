@@ -64,20 +64,29 @@ type Report struct {
 // again with other config).
 func Build(stack, region string, rs []Resource, usage pricing.Usage) Report {
 	r := Report{Stack: stack, Region: region, Usage: usage}
-	var priced []pricing.Resource
 	for _, x := range rs {
 		if x.Custom && !strings.HasPrefix(x.Type, "pulumi:providers:") {
 			r.Count++
-			priced = append(priced, x.Resource)
 		}
 	}
 	r.Layers = layers(rs)
-	r.Bill = pricing.Estimate(region, priced, usage)
+	r.Bill = Bill(region, rs, usage)
 	g := newGraph(rs)
 	r.Path = g.criticalPath()
 	r.DatabaseWaiters = g.waitingOn("aws:rds/instance:Instance")
 	r.Warnings = warnings(r, rs)
 	return r
+}
+
+// Bill is the monthly estimate of a graph's resources (its components and providers cost nothing).
+func Bill(region string, rs []Resource, usage pricing.Usage) pricing.Bill {
+	var priced []pricing.Resource
+	for _, x := range rs {
+		if x.Custom && !strings.HasPrefix(x.Type, "pulumi:providers:") {
+			priced = append(priced, x.Resource)
+		}
+	}
+	return pricing.Estimate(region, priced, usage)
 }
 
 // layerOf is the layer a resource belongs to: its nearest tastylog component ancestor, "stack" for the

@@ -67,7 +67,7 @@ func PlanWith(dir, stackName string, overrides map[string]string, usage pricing.
 		if err != nil {
 			return plan.Report{}, plan.Diagram{}, fmt.Errorf("the %s variation: %w", v.name, err)
 		}
-		bill := pricing.Estimate(region, pricingOf(g), usage)
+		bill := plan.Bill(region, g, usage)
 		report.Variations = append(report.Variations, plan.Variation{Name: v.name, Set: set, Total: bill.Total(), Skipped: skipped})
 	}
 	return report, plan.NewDiagram(graph), nil
@@ -88,14 +88,4 @@ func runProgram(project, stackName string, config map[string]string) ([]plan.Res
 		return nil, err
 	}
 	return m.PlanResources(), nil
-}
-
-func pricingOf(g []plan.Resource) []pricing.Resource {
-	var out []pricing.Resource
-	for _, x := range g {
-		if x.Custom {
-			out = append(out, x.Resource)
-		}
-	}
-	return out
 }

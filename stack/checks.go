@@ -48,20 +48,12 @@ func checkEdge(ctx *pulumi.Context, cfg *stackconfig.Config, report *configerr.R
 		{"cloudFrontCertificateArn", e.CloudFrontCertificateArn, e.SiteName(cfg.Env), p.usEast1},
 		{"albCertificateArn", e.AlbCertificateArn, e.AlbName(cfg.Env), p.app},
 	}
-	var account string
 	for _, c := range certs {
 		if c.arn == "" || report.Has(ns+c.key) {
 			continue
 		}
-		if account == "" {
-			identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(p.app))
-			if err != nil {
-				return nil, fmt.Errorf("config: looking up the AWS account: %w", err)
-			}
-			account = identity.AccountId
-		}
-		if parts := strings.Split(c.arn, ":"); len(parts) > 4 && parts[4] != account {
-			problems = append(problems, configerr.New(ns+c.key, c.arn, "belongs to account %s, not to this stack's account %s", parts[4], account))
+		if parts := strings.Split(c.arn, ":"); len(parts) > 4 && parts[4] != p.account {
+			problems = append(problems, configerr.New(ns+c.key, c.arn, "belongs to account %s, not to this stack's account %s", parts[4], p.account))
 			continue
 		}
 		if problem := checkCertificate(ctx, c.arn, c.host, c.provider); problem != "" {

@@ -50,12 +50,8 @@ func setUp(ctx *pulumi.Context, keys []string) (*stackconfig.Config, *providers,
 		return nil, nil, err
 	}
 	report.Add(problems...)
-	if err := checkRepository(ctx, cfg, report, providers.app); err != nil {
-		return nil, nil, err
-	}
-	if err := checkPeers(ctx, cfg, report, providers.app); err != nil {
-		return nil, nil, err
-	}
+	checkRepository(cfg, report, providers.account)
+	checkPeers(cfg, report, providers.account)
 	if err := report.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -83,31 +79,21 @@ func checkZones(ctx *pulumi.Context, cfg *stackconfig.Config, provider *aws.Prov
 
 // checkRepository reports a shared image repository in another account that the stack does not say it
 // meant (appRepositoryCrossAccount): the account is the provider's, which only AWS can tell.
-func checkRepository(ctx *pulumi.Context, cfg *stackconfig.Config, report *configerr.Report, provider *aws.Provider) error {
+func checkRepository(cfg *stackconfig.Config, report *configerr.Report, account string) {
 	ns := cfg.Project + ":"
 	if !cfg.Compute.Fargate() || cfg.Compute.Repository == "" || report.Has(ns+computespec.KeyAppRepository) {
-		return nil
+		return
 	}
-	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
-	if err != nil {
-		return fmt.Errorf("looking up the AWS account: %w", err)
-	}
-	report.Add(cfg.Compute.CheckRepositoryAccount(ns, identity.AccountId))
-	return nil
+	report.Add(cfg.Compute.CheckRepositoryAccount(ns, account))
 }
 
 // checkPeers asks which account the stack deploys to when a peer in another account wants DNS across the
 // peering: AWS sets that option on active peerings only, and another account's peering waits for its
 // owner to accept.
-func checkPeers(ctx *pulumi.Context, cfg *stackconfig.Config, report *configerr.Report, provider *aws.Provider) error {
+func checkPeers(cfg *stackconfig.Config, report *configerr.Report, account string) {
 	ns := cfg.Project + ":"
 	if report.Has(ns+netspec.KeyVpcPeers) || !slices.ContainsFunc(cfg.Network.Peers, func(p netspec.Peer) bool { return p.Dns && p.AccountId != "" }) {
-		return nil
+		return
 	}
-	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
-	if err != nil {
-		return fmt.Errorf("looking up the AWS account: %w", err)
-	}
-	report.Add(cfg.Network.CheckPeerAccounts(ns, identity.AccountId))
-	return nil
+	report.Add(cfg.Network.CheckPeerAccounts(ns, account))
 }

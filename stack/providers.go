@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -15,6 +17,8 @@ type providers struct {
 	app *aws.Provider
 	// usEast1 serves what AWS requires in us-east-1: CloudFront's certificate, its metrics and alarms.
 	usEast1 *aws.Provider
+	// account is the AWS account the app provider deploys to, looked up once for the checks and the layers.
+	account string
 }
 
 func profile(cfg *stackconfig.Config) string {
@@ -47,5 +51,9 @@ func newProviders(ctx *pulumi.Context, cfg *stackconfig.Config) (*providers, err
 	if err != nil {
 		return nil, err
 	}
-	return &providers{app: app, usEast1: usEast1}, nil
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(app))
+	if err != nil {
+		return nil, fmt.Errorf("looking up the AWS account: %w", err)
+	}
+	return &providers{app: app, usEast1: usEast1, account: identity.AccountId}, nil
 }

@@ -6,7 +6,6 @@ package stack
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tastylog/infra/batch"
@@ -36,14 +35,9 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		return nil, err
 	}
 
-	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(providers.app))
-	if err != nil {
-		return nil, fmt.Errorf("looking up the AWS account: %w", err)
-	}
-
 	net, err := network.New(ctx, cfg.NamePrefix(), &network.Args{
 		Spec: cfg.Network, OriginPort: cfg.OriginPort(), AppPort: compute.AppPort, DbPort: data.MySQLPort, TestPort: cfg.BlueGreenTestPort(),
-		AccountId: identity.AccountId,
+		AccountId: providers.account,
 	},
 		pulumi.Providers(providers.app))
 	if err != nil {
@@ -52,7 +46,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	db, err := data.New(ctx, cfg.NamePrefix(), &data.Args{
 		Spec:              cfg.Data,
 		ParameterPath:     cfg.ParameterPath(),
-		AccountId:         identity.AccountId,
+		AccountId:         providers.account,
 		Region:            cfg.Region(),
 		AvailabilityZones: cfg.Network.AvailabilityZones,
 		FlowLogsToBucket:  cfg.Observability.FlowLogsToBucket(),
@@ -71,7 +65,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Project:              cfg.Project,
 		Env:                  cfg.Env,
 		Region:               cfg.Region(),
-		AccountId:            identity.AccountId,
+		AccountId:            providers.account,
 		ParameterPath:        cfg.ParameterPath(),
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
 		AdminCidrs:           cfg.Network.AdminCidrs,
@@ -94,7 +88,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	front, err := edge.New(ctx, cfg.NamePrefix(), &edge.Args{
 		Spec:                           cfg.Edge,
 		Env:                            cfg.Env,
-		AccountId:                      identity.AccountId,
+		AccountId:                      providers.account,
 		Region:                         cfg.Region(),
 		Production:                     cfg.Production(),
 		UsEast1:                        providers.usEast1,
@@ -123,7 +117,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	var jobs *batch.Batch
 	if cfg.Batch.Batch {
 		jobArgs := &batch.Args{
-			Spec: cfg.Batch, Region: cfg.Region(), AccountId: identity.AccountId, Env: cfg.Env,
+			Spec: cfg.Batch, Region: cfg.Region(), AccountId: providers.account, Env: cfg.Env,
 			LogGroupPrefix: cfg.LogGroupPrefix(), LogRetentionDays: cfg.LogRetentionDays(), KeyArn: stackKey(cfg, db),
 			ResultsBucketName: db.ResultsBucket.Name, ResultsBucketArn: db.ResultsBucket.Arn,
 		}
@@ -138,7 +132,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	watchArgs := &observability.Args{
 		Spec:                 cfg.Observability,
 		Env:                  cfg.Env,
-		AccountId:            identity.AccountId,
+		AccountId:            providers.account,
 		Region:               cfg.Region(),
 		UsEast1:              providers.usEast1,
 		LogGroupPrefix:       cfg.LogGroupPrefix(),
@@ -183,7 +177,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		shipArgs := &delivery.Args{
 			Spec:                cfg.Delivery,
 			Region:              cfg.Region(),
-			AccountId:           identity.AccountId,
+			AccountId:           providers.account,
 			LogGroupPrefix:      cfg.LogGroupPrefix(),
 			LogRetentionDays:    cfg.LogRetentionDays(),
 			Architecture:        cfg.Compute.AppArch(),

@@ -41,8 +41,8 @@ type Args struct {
 	LogRetentionDays int
 	KeyArn           pulumi.StringInput
 
-	// ResultsBucketName and ResultsBucketArn are the data layer's results bucket.
-	ResultsBucketName, ResultsBucketArn pulumi.StringInput
+	// ResultsBucketName is the data layer's results bucket.
+	ResultsBucketName pulumi.StringInput
 
 	// Domain and HostedZoneId give the API the name api-{env}.{domain}; "" and nil for the execute-api URL.
 	Domain       string
@@ -58,13 +58,14 @@ type Batch struct {
 	// ApiKeyId is the usage plan's key (its value: aws apigateway get-api-key --include-value); "" with IAM auth.
 	ApiKeyId pulumi.StringOutput
 	// ApiName and StageName, QueueName, DeadLetterQueueName and FunctionName are what the alarms watch.
-	ApiName, Stage                 pulumi.StringOutput
-	QueueUrl, QueueName            pulumi.StringOutput
-	DeadLetterQueueUrl             pulumi.StringOutput
-	DeadLetterQueueArn             pulumi.StringOutput
-	DeadLetterQueueName            pulumi.StringOutput
-	FunctionName                   pulumi.StringOutput
-	ScheduleRuleName, ResultsStore pulumi.StringOutput
+	ApiName, Stage      pulumi.StringOutput
+	QueueUrl, QueueName pulumi.StringOutput
+	DeadLetterQueueUrl  pulumi.StringOutput
+	DeadLetterQueueArn  pulumi.StringOutput
+	DeadLetterQueueName pulumi.StringOutput
+	FunctionName        pulumi.StringOutput
+	// ResultsStore is where the worker writes results: s3://bucket/prefix.
+	ResultsStore pulumi.StringOutput
 }
 
 type builder struct {
@@ -102,8 +103,8 @@ func (a *Args) validate() error {
 	if a.LogRetentionDays <= 0 {
 		errs = append(errs, errors.New("LogRetentionDays is required"))
 	}
-	if a.ResultsBucketName == nil || a.ResultsBucketArn == nil {
-		errs = append(errs, errors.New("ResultsBucketName and ResultsBucketArn are required"))
+	if a.ResultsBucketName == nil {
+		errs = append(errs, errors.New("ResultsBucketName is required"))
 	}
 	if (a.Domain == "") != (a.HostedZoneId == nil) {
 		errs = append(errs, errors.New("Domain and HostedZoneId go together"))
@@ -154,10 +155,6 @@ func (b *builder) export(c *Batch) {
 	c.QueueUrl, c.QueueName = b.queue.Url, b.queue.Name
 	c.DeadLetterQueueUrl, c.DeadLetterQueueArn, c.DeadLetterQueueName = b.dlq.Url, b.dlq.Arn, b.dlq.Name
 	c.FunctionName = b.function.Name
-	c.ScheduleRuleName = pulumi.String("").ToStringOutput()
-	if b.rule != nil {
-		c.ScheduleRuleName = b.rule.Name
-	}
 	c.ResultsStore = pulumi.Sprintf("s3://%s/%s", b.args.ResultsBucketName, ResultsPrefix)
 }
 

@@ -119,7 +119,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		jobArgs := &batch.Args{
 			Spec: cfg.Batch, Region: cfg.Region(), AccountId: providers.account, Env: cfg.Env,
 			LogGroupPrefix: cfg.LogGroupPrefix(), LogRetentionDays: cfg.LogRetentionDays(), KeyArn: stackKey(cfg, db),
-			ResultsBucketName: db.ResultsBucket.Name, ResultsBucketArn: db.ResultsBucket.Arn,
+			ResultsBucketName: db.ResultsBucket.Name,
 		}
 		if cfg.Edge.HasDomain() {
 			jobArgs.Domain, jobArgs.HostedZoneId = cfg.Edge.Domain, front.HostedZoneId

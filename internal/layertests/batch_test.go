@@ -32,7 +32,7 @@ func batchArgs(mutate ...func(*batch.Args)) *batch.Args {
 	spec := batchspec.Default()
 	spec.Batch = true
 	a := &batch.Args{Spec: spec, Region: "ap-northeast-1", AccountId: account, Env: "dev", LogGroupPrefix: "/tastylog/dev",
-		LogRetentionDays: 7, ResultsBucketName: pulumi.String(resultsBucket), ResultsBucketArn: pulumi.String("arn:aws:s3:::" + resultsBucket)}
+		LogRetentionDays: 7, ResultsBucketName: pulumi.String(resultsBucket)}
 	for _, f := range mutate {
 		f(a)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tastylog/infra/internal/dataspec"
 	"github.com/tastylog/infra/internal/layer"
+	"github.com/tastylog/infra/internal/privatebucket"
 )
 
 // The buckets, by role.
@@ -121,43 +122,13 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 	}
 	id := k.res.ID().ToStringOutput()
 
-	pab, err := s3.NewBucketPublicAccessBlock(b.ctx, base+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                id,
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, b.opts...)
-	if err != nil {
-		return err
-	}
-	// BucketOwnerEnforced disables ACLs on every bucket: ALB and CloudTrail deliver without them, and
-	// CloudFront's standard logging v2 (the edge layer's choice) does too.
-	ownership, err := s3.NewBucketOwnershipControls(b.ctx, base+"-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: id,
-		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, b.opts...)
-	if err != nil {
-		return err
-	}
-	encryption := s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-		ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-			SseAlgorithm: pulumi.String("AES256"),
-		},
-	}
+	// The trail, the artifacts and the results are encrypted with the stack key when there is one.
+	var keyArn pulumi.StringInput
 	if (k.role == bucketTrail || k.role == bucketArtifacts || k.role == bucketResults) && b.key != nil {
-		encryption = s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: b.key.Arn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true), // one data key per bucket, not a KMS call per object
-		}
+		keyArn = b.key.Arn
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, base+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: id,
-		Rules:  s3.BucketServerSideEncryptionConfigurationV2RuleArray{encryption},
-	}, b.opts...); err != nil {
+	versioned := k.role != bucketLogs
+	if k.ready, err = privatebucket.Harden(b.ctx, base, id, keyArn, versioned, b.opts...); err != nil {
 		return err
 	}
 	if lockDays > 0 {
@@ -173,16 +144,6 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 			return err
 		}
 	}
-
-	versioned := k.role != bucketLogs
-	if versioned {
-		if _, err := s3.NewBucketVersioningV2(b.ctx, base+"-versioning", &s3.BucketVersioningV2Args{
-			Bucket:                  id,
-			VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-		}, b.opts...); err != nil {
-			return err
-		}
-	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(b.ctx, base+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: id,
 		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{b.lifecycleRule(k.role, versioned)},
@@ -192,7 +153,6 @@ func (b *builder) buildBucket(k *bucket, elbAccountArn string) error {
 
 	// The static bucket's policy belongs to the edge layer: it grants read to one CloudFront distribution,
 	// which is created from this bucket's outputs. S3 keeps one policy per bucket, so one layer owns it.
-	k.ready = []pulumi.Resource{pab, ownership}
 	if k.role == bucketStatic {
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tastylog/infra/internal/iampolicy"
 	"github.com/tastylog/infra/internal/layer"
+	"github.com/tastylog/infra/internal/privatebucket"
 )
 
 // keyPolicy lets the account's IAM policies grant the key (the roles below do) and CloudWatch Logs use it
@@ -55,9 +56,9 @@ func StateLogsBucketName(prefix, account string) string {
 // stateLogDays is how long the state bucket's access logs are kept.
 const stateLogDays = 365
 
-// privateBucket creates a bucket with the settings every bucket here has: public access blocked, ACLs off,
-// default encryption (SSE-KMS with the key, or SSE-S3 where a service delivers that cannot use it), the
-// lifecycle rule, and the bucket policy; it returns the bucket once the policy is in place.
+// privateBucket creates a bucket with the settings of every bucket of the program (privatebucket.Harden:
+// SSE-KMS with the key when kms, SSE-S3 where a service delivers that cannot use it), the lifecycle rule
+// and the bucket policy; it returns the bucket and what must exist before it is written to.
 func (b *builder) privateBucket(base, name string, kms, versioned bool, rule s3.BucketLifecycleConfigurationV2RuleArgs,
 	policy iampolicy.Document, opts ...pulumi.ResourceOption) (*s3.BucketV2, []pulumi.Resource, error) {
 	bucket, err := s3.NewBucketV2(b.ctx, base, &s3.BucketV2Args{Bucket: pulumi.String(name), Tags: layer.NameTags(name)}, b.with(opts...)...)
@@ -65,38 +66,12 @@ func (b *builder) privateBucket(base, name string, kms, versioned bool, rule s3.
 		return nil, nil, err
 	}
 	id := bucket.ID().ToStringOutput()
-	pab, err := s3.NewBucketPublicAccessBlock(b.ctx, base+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
-		Bucket: id, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
-		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, b.opts...)
-	if err != nil {
-		return nil, nil, err
-	}
-	ownership, err := s3.NewBucketOwnershipControls(b.ctx, base+"-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: id, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, b.opts...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if versioned {
-		if _, err := s3.NewBucketVersioningV2(b.ctx, base+"-versioning", &s3.BucketVersioningV2Args{
-			Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-		}, b.opts...); err != nil {
-			return nil, nil, err
-		}
-	}
-	byDefault := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	var keyArn pulumi.StringInput
 	if kms {
-		byDefault = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-			SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: b.keyArn,
-		}
+		keyArn = b.keyArn
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(b.ctx, base+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: id,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: byDefault, BucketKeyEnabled: pulumi.Bool(kms),
-		}},
-	}, b.opts...); err != nil {
+	ready, err := privatebucket.Harden(b.ctx, base, id, keyArn, versioned, b.opts...)
+	if err != nil {
 		return nil, nil, err
 	}
 	rule.Status, rule.Filter = pulumi.String("Enabled"), s3.BucketLifecycleConfigurationV2RuleFilterArgs{}
@@ -107,8 +82,8 @@ func (b *builder) privateBucket(base, name string, kms, versioned bool, rule s3.
 		return nil, nil, err
 	}
 	p, err := s3.NewBucketPolicy(b.ctx, base+"-policy", &s3.BucketPolicyArgs{Bucket: id, Policy: pulumi.String(policy.JSON())},
-		b.with(pulumi.DependsOn([]pulumi.Resource{pab, ownership}))...)
-	return bucket, []pulumi.Resource{pab, ownership, p}, err
+		b.with(pulumi.DependsOn(ready))...)
+	return bucket, append(ready, p), err
 }
 
 // buildStateBucket creates the bucket Pulumi's S3 backend keeps every stack's state in: private, TLS

@@ -60,6 +60,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
+	key := stackKey(cfg, db)
 	app, err := compute.New(ctx, cfg.NamePrefix(), &compute.Args{
 		Spec:                 cfg.Compute,
 		Project:              cfg.Project,
@@ -79,7 +80,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		NoInternet:           cfg.NoInternet(),
 		Production:           cfg.Production(),
 		ForceDestroy:         cfg.Data.ForceDestroyBuckets,
-		KeyArn:               stackKey(cfg, db),
+		KeyArn:               key,
 		BlueGreen:            cfg.BlueGreenTestPort() != 0,
 	}, pulumi.Providers(providers.app))
 	if err != nil {
@@ -118,7 +119,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 	if cfg.Batch.Batch {
 		jobArgs := &batch.Args{
 			Spec: cfg.Batch, Region: cfg.Region(), AccountId: providers.account, Env: cfg.Env,
-			LogGroupPrefix: cfg.LogGroupPrefix(), LogRetentionDays: cfg.LogRetentionDays(), KeyArn: stackKey(cfg, db),
+			LogGroupPrefix: cfg.LogGroupPrefix(), LogRetentionDays: cfg.LogRetentionDays(), KeyArn: key,
 			ResultsBucketName: db.ResultsBucket.Name,
 		}
 		if cfg.Edge.HasDomain() {
@@ -139,7 +140,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 		Production:           cfg.Production(),
 		TrailName:            db.TrailName,
 		TrailBucketName:      db.TrailBucket.Name,
-		KeyArn:               stackKey(cfg, db),
+		KeyArn:               key,
 		FlowLogPrefix:        data.FlowLogPrefix,
 		VpcId:                net.VpcId,
 		AlbArnSuffix:         front.AlbArnSuffix,
@@ -181,7 +182,7 @@ func Program(ctx *pulumi.Context, configKeys []string) (pulumi.Map, error) {
 			LogGroupPrefix:      cfg.LogGroupPrefix(),
 			LogRetentionDays:    cfg.LogRetentionDays(),
 			Architecture:        cfg.Compute.AppArch(),
-			KeyArn:              stackKey(cfg, db),
+			KeyArn:              key,
 			ArtifactsBucketName: db.ArtifactsBucket.Name,
 			RollbackAlarmNames:  watch.RollbackAlarmNames,
 		}

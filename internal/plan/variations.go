@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"maps"
 	"sort"
 	"strings"
 )
@@ -54,10 +55,8 @@ var Safer = []Change{
 // keys it had to leave.
 func Choose(config map[string]string, changes []Change, valid func(map[string]string) error) (set map[string]string, skipped []string) {
 	set = map[string]string{}
-	next := map[string]string{}
-	for k, v := range config {
-		next[k] = v
-	}
+	next := make(map[string]string, len(config))
+	maps.Copy(next, config)
 	done := map[string]bool{}
 	refused := map[string]bool{}
 	for _, c := range changes {

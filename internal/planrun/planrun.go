@@ -6,7 +6,8 @@ package planrun
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -30,17 +31,11 @@ func PlanWith(dir, stackName string, overrides map[string]string, usage pricing.
 	if err != nil {
 		return plan.Report{}, plan.Diagram{}, err
 	}
-	var objects []string
-	for k := range stackconfig.ObjectFields() {
-		objects = append(objects, k)
-	}
-	config, err := stackfile.StackConfig(dir, stackName, objects)
+	config, err := stackfile.StackConfig(dir, stackName, slices.Collect(maps.Keys(stackconfig.ObjectFields())))
 	if err != nil {
 		return plan.Report{}, plan.Diagram{}, err
 	}
-	for k, v := range overrides {
-		config[k] = v
-	}
+	maps.Copy(config, overrides)
 	graph, err := runProgram(project.Name, stackName, config)
 	if err != nil {
 		return plan.Report{}, plan.Diagram{}, err
@@ -56,13 +51,9 @@ func PlanWith(dir, stackName string, overrides map[string]string, usage pricing.
 		changes []plan.Change
 	}{{"cheapest", plan.Cheaper}, {"safest", plan.Safer}} {
 		set, skipped := plan.Choose(config, v.changes, valid)
-		next := map[string]string{}
-		for k, val := range config {
-			next[k] = val
-		}
-		for k, val := range set {
-			next[k] = val
-		}
+		next := make(map[string]string, len(config))
+		maps.Copy(next, config)
+		maps.Copy(next, set)
 		g, err := runProgram(project.Name, stackName, next)
 		if err != nil {
 			return plan.Report{}, plan.Diagram{}, fmt.Errorf("the %s variation: %w", v.name, err)
@@ -76,11 +67,7 @@ func PlanWith(dir, stackName string, overrides map[string]string, usage pricing.
 // runProgram runs the real program under the test kit's mocks with config, as `pulumi up` would.
 func runProgram(project, stackName string, config map[string]string) ([]plan.Resource, error) {
 	m := testkit.New(project, stackName, config["aws:region"])
-	keys := make([]string, 0, len(config))
-	for k := range config {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(config))
 	if err := m.Run(config, func(ctx *pulumi.Context) error {
 		_, err := stack.Program(ctx, keys)
 		return err

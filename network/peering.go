@@ -135,8 +135,8 @@ func checkAclQuota(spec netspec.Spec) error {
 			dir string
 			n   int
 		}{{"inbound", len(in)}, {"outbound", len(out)}} {
-			if dir, n := c.dir, c.n; n > maxAclEntries {
-				return fmt.Errorf("%s (and %s): the %s network ACL would hold %d %s entries, more than the %d AWS allows (the default quota, adjustable to 40); list fewer peer blocks or ports", netspec.KeyVpcPeers, netspec.KeyAdminCidrs, tier, n, dir, maxAclEntries)
+			if c.n > maxAclEntries {
+				return fmt.Errorf("%s (and %s): the %s network ACL would hold %d %s entries, more than the %d AWS allows (the default quota, adjustable to 40); list fewer peer blocks or ports", netspec.KeyVpcPeers, netspec.KeyAdminCidrs, tier, c.n, c.dir, maxAclEntries)
 			}
 		}
 	}

@@ -7,7 +7,6 @@ package main
 import (
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -36,8 +35,7 @@ func run(ctx *pulumi.Context) error {
 	if region == "" {
 		return fmt.Errorf("aws:region is not set; nothing was created: pulumi config set aws:region ap-northeast-1")
 	}
-	accounts := slices.Clone(spec.AllowedAccountIds)
-	sort.Strings(accounts)
+	accounts := slices.Sorted(slices.Values(spec.AllowedAccountIds))
 	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
 		Region:            pulumi.String(region),
 		AllowedAccountIds: pulumi.ToStringArray(accounts),
